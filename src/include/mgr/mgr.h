@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libmgr: the public interface of the mgr system-container manager.
+ *
+ * Conventions: functions return 0 (or a positive count) on success and a
+ * negative errno on failure.  After a failure, mgr_last_error() on the same
+ * handle returns a message naming what failed and why, suitable for
+ * "mgr-start: web1: <message>".  Output parameters are named ret_* and are
+ * left untouched on failure.  The library never prints; it logs only to the
+ * log file configured with mgr_log_open() or the container's log.file.
+ */
+#ifndef MGR_H
+#define MGR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MGR_NAME_MAX 64
+
+struct mgr_container;
+
+enum mgr_state {
+	MGR_STOPPED = 0,
+	MGR_STARTING,
+	MGR_RUNNING,
+	MGR_STOPPING,
+	MGR_ABORTING,
+	MGR_FREEZING,
+	MGR_FROZEN,
+	MGR_THAWED,
+	_MGR_STATE_MAX,
+};
+
+enum mgr_log_level {
+	MGR_LOG_TRACE = 0,
+	MGR_LOG_DEBUG,
+	MGR_LOG_INFO,
+	MGR_LOG_NOTICE,
+	MGR_LOG_WARN,
+	MGR_LOG_ERROR,
+	MGR_LOG_CRIT,
+	MGR_LOG_ALERT,
+	MGR_LOG_FATAL,
+};
+
+/* --- library-wide ------------------------------------------------------- */
+
+const char *mgr_version(void);
+/* Default container path (-P), e.g. /var/lib/mgr. */
+const char *mgr_default_path(void);
+const char *mgr_state_name(enum mgr_state state);
+/* Returns the state or -EINVAL for an unknown name (case-insensitive). */
+int mgr_state_from_name(const char *name);
+/* Level name ("trace" .. "fatal", case-insensitive) or -EINVAL. */
+int mgr_log_level_from_name(const char *name);
+/* Send library logs at or above level to file (NULL: none).  quiet is kept
+ * for the tools: the library itself never writes to stderr. */
+int mgr_log_open(const char *file, enum mgr_log_level level);
+/* 0 if name is a valid container name, else -EINVAL with *ret_why set. */
+int mgr_name_check(const char *name, const char **ret_why);
+
+/* --- handles ------------------------------------------------------------ */
+
+/* A handle for container name under path (NULL: the default path).  The
+ * config is read if it exists.  Returns NULL with errno set on failure
+ * (EINVAL: bad name, ENOMEM). */
+struct mgr_container *mgr_container_new(const char *name, const char *path);
+void mgr_container_free(struct mgr_container *c);
+const char *mgr_container_name(const struct mgr_container *c);
+const char *mgr_container_path(const struct mgr_container *c);
+/* Path of the container's config file. */
+const char *mgr_config_file(const struct mgr_container *c);
+const char *mgr_last_error(const struct mgr_container *c);
+/* True when the container's config file exists. */
+bool mgr_defined(const struct mgr_container *c);
+/* (Re)load the config file; -ENOENT when not defined, -EINVAL on a bad
+ * config with the file, line and key in mgr_last_error(). */
+int mgr_load_config(struct mgr_container *c);
+/* Read an alternative config file instead of the container's own. */
+int mgr_load_config_file(struct mgr_container *c, const char *file);
+
+/* --- config items (keys with or without "mgr."/"lxc." prefix) ------------- */
+
+/* *ret is a malloc'd string, one value per line for list keys. */
+int mgr_get_config_item(struct mgr_container *c, const char *key, char **ret);
+/* An empty value clears the key, as in a config file. */
+int mgr_set_config_item(struct mgr_container *c, const char *key, const char *value);
+int mgr_clear_config_item(struct mgr_container *c, const char *key);
+/* Write the config back to the container's config file. */
+int mgr_save_config(struct mgr_container *c);
+/* NULL-terminated array of every key the library knows (static strings). */
+const char *const *mgr_config_keys(void);
+
+/* --- lifecycle ---------------------------------------------------------- */
+
+enum {
+	MGR_CREATE_QUIET = 1 << 0, /* template output to the log, not the terminal */
+};
+
+/* Create the container from template (a name looked up in the template
+ * directory, or a path to an executable; NULL: an empty rootfs).  backend
+ * is "dir" or NULL.  rootfs_dir overrides the rootfs location (--dir).
+ * config_file is an extra config read after the global defaults.  argv are
+ * passed to the template after its standard arguments.  On failure nothing
+ * of the container is left behind. */
+struct mgr_create_options {
+	const char *template_name;
+	const char *backend;
+	const char *rootfs_dir;
+	const char *config_file;
+	char *const *template_argv;
+	unsigned flags;
+};
+int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts);
+
+enum {
+	MGR_DESTROY_FORCE = 1 << 0, /* stop (kill) a running container first */
+};
+int mgr_destroy(struct mgr_container *c, unsigned flags);
+
+struct mgr_start_options {
+	bool foreground;          /* run the monitor in this process (-F)      */
+	bool console_on_terminal; /* with foreground: relay the console to stdio */
+	const char *console_path; /* -c: host file or device for the console   */
+	const char *console_log;  /* -L: console log file                      */
+	char *const *init_argv;   /* overrides init.cmd when non-NULL          */
+	bool use_mgr_init;        /* run init_argv under mgr-init (execute)    */
+	bool stdio_to_init;       /* init's stdio is the caller's (execute)    */
+};
+/* Start the container.  Daemonized (default): returns once the container
+ * is RUNNING (0) or failed to start.  Foreground: returns when the container
+ * has stopped; the return value is then init's exit status encoded as an
+ * exit code (0..255, 128+N for death by signal N). */
+int mgr_start(struct mgr_container *c, const struct mgr_start_options *opts);
+
+enum mgr_stop_mode {
+	MGR_STOP_CLEAN = 0, /* halt signal, wait timeout, then kill          */
+	MGR_STOP_KILL,      /* SIGKILL everything at once                    */
+	MGR_STOP_REBOOT,    /* reboot signal                                 */
+};
+/* timeout < 0: wait forever for a clean stop; 0 with CLEAN: kill at once.
+ * nowait: only send the signal, do not wait for the result. */
+int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int timeout, bool nowait);
+
+/* Current state (STOPPED when no monitor answers). */
+int mgr_get_state(struct mgr_container *c, enum mgr_state *ret);
+/* PID of init as seen from the host; -ESRCH when not running. */
+int mgr_get_init_pid(struct mgr_container *c, pid_t *ret);
+/* Seconds since the container was started; -ESRCH when not running. */
+int mgr_get_uptime(struct mgr_container *c, double *ret);
+/* Wait until the container reaches state; timeout in seconds (<0 forever).
+ * -ETIMEDOUT when it did not. */
+int mgr_wait(struct mgr_container *c, enum mgr_state state, int timeout);
+
+/* Watch state changes of the containers under path (NULL: default) whose
+ * name matches name_regex (NULL: all).  cb is called for each change; a
+ * non-zero return from cb stops the watch and is returned.  timeout in
+ * seconds (<0 forever); returns 0 on timeout. */
+typedef int (*mgr_monitor_cb)(const char *name, enum mgr_state state, void *userdata);
+int mgr_monitor_states(const char *path, const char *name_regex, int timeout,
+		       mgr_monitor_cb cb, void *userdata);
+
+/* --- listing ------------------------------------------------------------ */
+
+enum {
+	MGR_LIST_DEFINED = 1 << 0, /* every container with a config      */
+	MGR_LIST_ACTIVE = 1 << 1,  /* only those not STOPPED             */
+};
+/* Sorted, NULL-terminated array of names; free with mgr_free_strv().
+ * Returns the count. */
+int mgr_list(const char *path, unsigned flags, char ***ret_names);
+void mgr_free_strv(char **strv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

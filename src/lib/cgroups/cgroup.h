@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A container's cgroup: one ops table, a v1 (hybrid) and a v2 (unified)
+ * driver, picked once from what the host has mounted at /sys/fs/cgroup.
+ *
+ * Layout: the container's processes live in mgr.payload.NAME directly below
+ * the root of every hierarchy the host has (every v1 hierarchy, including named
+ * ones like name=systemd, plus the cgroup2 mount on a hybrid host).  The
+ * directory is created before init is cloned and removed after the last
+ * process is gone.
+ */
+#ifndef MGR_CGROUP_H
+#define MGR_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum cgroup_layout {
+	CGROUP_LAYOUT_V1 = 1, /* legacy or hybrid: v1 controllers (+ cgroup2 at unified/) */
+	CGROUP_LAYOUT_V2,     /* pure v2 at /sys/fs/cgroup                             */
+};
+
+struct cgroup; /* opaque, one per running container */
+
+/* What the host has; computed once per process from /proc/self/mountinfo. */
+int cgroup_host_layout(enum cgroup_layout *ret);
+
+/* Create mgr.payload.NAME in every hierarchy.  A leftover empty cgroup of
+ * the same name is removed first; a populated one is -EBUSY (someone else
+ * runs a container by that name).  On failure nothing is left created. */
+int cgroup_create(const char *name, struct cgroup **ret);
+/* Look up an existing container cgroup (for stop/kill from another
+ * process); -ENOENT when absent. */
+int cgroup_open(const char *name, struct cgroup **ret);
+void cgroup_free(struct cgroup *cg);
+
+/* Move pid into the container's cgroup in every hierarchy. */
+int cgroup_attach(struct cgroup *cg, pid_t pid);
+/* True when no process is left in the container's cgroup. */
+bool cgroup_is_empty(struct cgroup *cg);
+/* SIGKILL every process in the cgroup, repeating until it is empty
+ * (cgroup.kill on v2 where available; freeze-kill-thaw on v1). */
+int cgroup_kill_all(struct cgroup *cg);
+/* Remove the container's cgroup directories (children first).  Kills
+ * anything left first. */
+int cgroup_destroy(struct cgroup *cg);
+
+/*
+ * Mount the cgroup tree inside the container at ROOTFS/sys/fs/cgroup,
+ * called in the container's mount (and cgroup) namespace before
+ * pivot_root.  mount_auto holds the MOUNT_AUTO_CGROUP_* flags from conf.h.
+ * v1: a tmpfs with one directory per hierarchy; v2: one cgroup2 mount.
+ * "mixed": the container's own cgroup writable, the rest read-only.
+ * rootfs_fd is an O_PATH/O_DIRECTORY fd of the new root.
+ */
+int cgroup_mount_in_container(struct cgroup *cg, int rootfs_fd, unsigned mount_auto);
+
+/* Path of the container's cgroup in the hierarchy holding controller
+ * ("freezer", "memory", "" for the unified one), for later features. */
+const char *cgroup_path(struct cgroup *cg, const char *controller);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The handle behind the public API. */
+#ifndef MGR_CONTAINER_H
+#define MGR_CONTAINER_H
+
+#include "mgr/mgr.h"
+#include "conf.h"
+#include "util/macro.h"
+
+struct mgr_container {
+	char name[MGR_NAME_MAX + 1];
+	char *path;        /* container path (-P), absolute */
+	char *dir;         /* path/name */
+	char *config_file; /* dir/config */
+	struct mgr_conf *conf;
+	char error[1024];
+};
+
+/* Record the failure on the handle: "<fmt>: <strerror(-err)>" and return
+ * err.  With err == 0 the message stands alone and -EINVAL is returned. */
+int container_error(struct mgr_container *c, int err, const char *fmt, ...) _printf_(3, 4);
+/* Keep a message built elsewhere (e.g. a conf_error or the child's report). */
+int container_error_msg(struct mgr_container *c, int err, const char *msg);
+
+/* The rootfs directory on the host, with any "dir:" prefix removed. */
+const char *container_rootfs(const struct mgr_container *c);
+
+/* Take the per-container lock (flock on the container directory).  Returns
+ * an fd to close to release it; -EWOULDBLOCK when another operation holds
+ * it and wait is false. */
+int container_lock(struct mgr_container *c, bool wait);
+
+/* Where library data lives; each can be overridden by an environment
+ * variable (MGR_TEMPLATE_DIR, MGR_INIT_PATH, MGR_GLOBAL_CONFIG,
+ * MGR_RUNTIME_PATH) so the test suite can run from the build tree. */
+const char *mgr_template_dir(void);
+const char *mgr_init_path(void);
+const char *mgr_global_config(void);
+const char *mgr_runtime_path(void);
+
+#endif
