@@ -153,9 +153,11 @@ int mgr_get_state(struct mgr_container *c, enum mgr_state *ret);
 int mgr_get_init_pid(struct mgr_container *c, pid_t *ret);
 /* Seconds since the container was started; -ESRCH when not running. */
 int mgr_get_uptime(struct mgr_container *c, double *ret);
-/* Wait until the container reaches state; timeout in seconds (<0 forever).
- * -ETIMEDOUT when it did not. */
-int mgr_wait(struct mgr_container *c, enum mgr_state state, int timeout);
+/* Wait until the container is in one of the states in state_mask (a set of
+ * MGR_STATE_BIT(state)); timeout in seconds (<0 forever).  -ETIMEDOUT when
+ * it did not get there in time.  The state reached is in *ret if non-NULL. */
+#define MGR_STATE_BIT(s) (1u << (s))
+int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout, enum mgr_state *ret);
 
 /* Watch state changes of the containers under path (NULL: default) whose
  * name matches name_regex (NULL: all).  cb is called for each change; a
