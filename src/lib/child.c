@@ -1,1 +1,307 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container's side of the start: from clone() to exec of init.  Errors
+ * go back to the monitor over the sync socket, nothing is printed. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "dev.h"
+#include "mount_auto.h"
+#include "rootfs.h"
+#include "start.h"
+#include "sync.h"
+#include "util/fileio.h"
+#include "util/strv.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Bind the rootfs onto rootfs.mount (or itself) and return an fd for it. */
+static int rootfs_prepare(const struct mgr_conf *conf, const char *rootfs, int sync_fd)
+{
+	const char *target = conf->rootfs_mount ? conf->rootfs_mount : rootfs;
+	int fd;
+
+	if (mount(rootfs, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return sync_error(sync_fd, -errno, "Failed to bind the rootfs \"%s\" on \"%s\"",
+				  rootfs, target);
+	fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sync_error(sync_fd, -errno, "Failed to open the rootfs \"%s\"", target);
+	return fd;
+}
+
+static int rootfs_options_apply(int rootfd, const struct mgr_conf *conf, int sync_fd)
+{
+	struct mount_opts o;
+	int r;
+
+	if (!conf->rootfs_options)
+		return 0;
+	r = mount_opts_parse(conf->rootfs_options, &o);
+	if (r == 0 && (o.flags & ~(MS_BIND | MS_REC)))
+		r = mount_beneath(rootfd, NULL, "/", NULL, MS_REMOUNT | MS_BIND | o.flags, NULL, 0);
+	if (r < 0)
+		return sync_error(sync_fd, r, "Failed to apply rootfs.options \"%s\"",
+				  conf->rootfs_options);
+	return 0;
+}
+
+static int mounts_apply(int rootfd, const struct mgr_conf *conf, int sync_fd)
+{
+	char err[400] = "";
+	int r;
+
+	if (conf->mount_fstab) {
+		_cleanup_free_ char *text = NULL;
+		char *save = NULL;
+
+		r = read_file(conf->mount_fstab, &text, NULL);
+		if (r < 0)
+			return sync_error(sync_fd, r, "Failed to read mount.fstab \"%s\"",
+					  conf->mount_fstab);
+		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			l += strspn(l, " \t");
+			if (!*l || *l == '#')
+				continue;
+			r = mount_entry_apply(rootfd, conf->rootfs_mount, l, err, sizeof(err));
+			if (r < 0)
+				return sync_report(sync_fd, r, err);
+		}
+	}
+	STRV_FOREACH(e, conf->mount_entries) {
+		r = mount_entry_apply(rootfd, conf->rootfs_mount, *e, err, sizeof(err));
+		if (r < 0)
+			return sync_report(sync_fd, r, err);
+	}
+	return 0;
+}
+
+/* The console (or /dev/null) on 0, 1 and 2, as the controlling terminal. */
+static int stdio_setup(const struct start_ctx *ctx, int sync_fd)
+{
+	int fd;
+
+	if (setsid() < 0)
+		return sync_error(sync_fd, -errno, "Failed to start a session");
+	if (ctx->opts && ctx->opts->stdio_to_init)
+		return 0;
+	if (ctx->term.have_console) {
+		fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return sync_error(sync_fd, -errno, "Failed to open /dev/console");
+		(void)ioctl(fd, TIOCSCTTY, 0);
+	} else {
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return sync_error(sync_fd, -errno, "Failed to open /dev/null");
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0)
+			return sync_error(sync_fd, -errno, "Failed to set up stdio");
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+static int rlimits_apply(const struct mgr_conf *conf, int sync_fd)
+{
+	for (size_t i = 0; i < conf->n_prlimits; i++) {
+		struct rlimit rl = { conf->prlimits[i].soft, conf->prlimits[i].hard };
+
+		if (setrlimit(conf->prlimits[i].resource, &rl) < 0)
+			return sync_error(sync_fd, -errno, "Failed to set resource limit %d",
+					  conf->prlimits[i].resource);
+	}
+	return 0;
+}
+
+static int identity_apply(const struct mgr_conf *conf, int sync_fd)
+{
+	if (conf->init_gid >= 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(conf->init_gid, conf->init_gid, conf->init_gid) < 0)
+			return sync_error(sync_fd, -errno, "Failed to switch to gid %lld",
+					  conf->init_gid);
+	}
+	if (conf->init_uid >= 0 &&
+	    setresuid(conf->init_uid, conf->init_uid, conf->init_uid) < 0)
+		return sync_error(sync_fd, -errno, "Failed to switch to uid %lld", conf->init_uid);
+	if (chdir(conf->init_cwd ? conf->init_cwd : "/") < 0)
+		return sync_error(sync_fd, -errno, "Failed to change to \"%s\"",
+				  conf->init_cwd ? conf->init_cwd : "/");
+	return 0;
+}
+
+/* init's environment: container=mgr, container_ttys, PATH, then the
+ * environment keys (a bare KEY passes the host's value through). */
+static char **env_build(const struct start_ctx *ctx)
+{
+	const struct mgr_conf *conf = ctx->c->conf;
+	char **env = calloc(1, sizeof(char *));
+	char buf[1024];
+	size_t n = 0;
+
+	if (!env)
+		return NULL;
+	if (strv_append(&env, "container=mgr") < 0 || strv_append(&env, "PATH=" DEFAULT_PATH) < 0 ||
+	    strv_append(&env, "TERM=linux") < 0)
+		goto fail;
+	buf[0] = 0;
+	for (unsigned i = 0; i < ctx->term.n_ttys && n < sizeof(buf) - 16; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s%s%u", i ? " " : "",
+			      conf->tty_dir ? conf->tty_dir : "", conf->tty_dir ? "/tty" : "tty", i + 1);
+	if (n) {
+		char *s;
+
+		if (asprintf(&s, "container_ttys=%s", buf) < 0 || strv_push(&env, s) < 0)
+			goto fail;
+	}
+	STRV_FOREACH(e, conf->environment) {
+		const char *eq = strchr(*e, '=');
+		_cleanup_free_ char *kv = NULL;
+		size_t klen = eq ? (size_t)(eq - *e) : strlen(*e);
+
+		if (!eq) {
+			const char *v = getenv(*e);
+
+			if (!v)
+				continue;
+			if (asprintf(&kv, "%s=%s", *e, v) < 0)
+				goto fail;
+		} else if (!(kv = strdup(*e)))
+			goto fail;
+		/* A later value replaces an earlier one of the same name. */
+		for (char **o = env; *o; o++)
+			if (strncmp(*o, kv, klen + 1) == 0) {
+				free(*o);
+				*o = TAKE_PTR(kv);
+				break;
+			}
+		if (kv && strv_push(&env, TAKE_PTR(kv)) < 0)
+			goto fail;
+	}
+	return env;
+fail:
+	strv_free(env);
+	return NULL;
+}
+
+/* execve with a PATH search inside the container for a bare name. */
+static int exec_init(const struct start_ctx *ctx, char **env)
+{
+	char *const *argv = ctx->init_argv;
+	char path[4096];
+
+	if (ctx->init_exe_fd >= 0) {
+		syscall(SYS_execveat, ctx->init_exe_fd, "", argv, env, AT_EMPTY_PATH);
+		return -errno;
+	}
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, env);
+		return -errno;
+	}
+	for (const char *p = DEFAULT_PATH; *p;) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, p, argv[0]);
+		execve(path, argv, env);
+		p += n + (p[n] == ':');
+	}
+	return -ENOENT;
+}
+
+static void signals_reset(void)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int child_setup(const struct child_args *a)
+{
+	const struct start_ctx *ctx = a->ctx;
+	const struct mgr_conf *conf = a->c->conf;
+	const char *rootfs = container_rootfs(a->c);
+	int fd = a->sync_fd, r;
+	_cleanup_close_ int rootfd = -1;
+	char err[400] = "";
+	char **env;
+
+	r = sync_expect(fd, SYNC_GO, NULL);
+	if (r < 0)
+		return r;
+	if ((a->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return sync_error(fd, -errno, "Failed to create a cgroup namespace");
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return sync_error(fd, -errno, "Failed to make the mount tree private");
+
+	rootfd = rootfs_prepare(conf, rootfs, fd);
+	if (rootfd < 0)
+		return rootfd;
+	r = mount_auto_setup(rootfd, conf, ctx->cg, err, sizeof(err));
+	if (r == 0)
+		r = dev_setup(rootfd, conf, &ctx->term, err, sizeof(err));
+	if (r < 0)
+		return sync_report(fd, r, err);
+	r = mounts_apply(rootfd, conf, fd);
+	if (r < 0)
+		return r;
+	if (a->clone_flags & CLONE_NEWUTS) {
+		const char *host = conf->uts_name ? conf->uts_name : a->c->name;
+
+		if (sethostname(host, strlen(host)) < 0)
+			return sync_error(fd, -errno, "Failed to set the hostname \"%s\"", host);
+	}
+	r = rootfs_options_apply(rootfd, conf, fd);
+	if (r < 0)
+		return r;
+	r = rootfs_pivot(rootfd);
+	if (r < 0)
+		return sync_error(fd, r, "Failed to pivot_root into \"%s\"", rootfs);
+	r = rlimits_apply(conf, fd);
+	if (r < 0)
+		return r;
+	r = stdio_setup(ctx, fd);
+	if (r < 0)
+		return r;
+	env = env_build(ctx);
+	if (!env)
+		return sync_error(fd, -ENOMEM, "Failed to build the environment");
+	/* Nothing of the monitor's reaches init: every fd above stdio, except
+	 * the sync socket and mgr-init, closes at exec. */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int i = 3; i < 1024; i++)
+			fcntl(i, F_SETFD, FD_CLOEXEC);
+	r = caps_apply(conf, err, sizeof(err));
+	if (r < 0)
+		return sync_report(fd, r, err);
+	r = identity_apply(conf, fd);
+	if (r < 0)
+		return r;
+	signals_reset();
+	r = exec_init(ctx, env);
+	return sync_error(fd, r, "Failed to execute \"%s\"", ctx->init_argv[0]);
+}
+
+void child_run(const struct child_args *a)
+{
+	child_setup(a);
+	_exit(1);
+}

@@ -7,6 +7,10 @@
 #include "conf.h"
 #include "util/macro.h"
 
+/* Present in a container's directory while mgr_create() is building it;
+ * such a container is not defined. */
+#define CREATING_MARKER ".creating"
+
 struct mgr_container {
 	char name[MGR_NAME_MAX + 1];
 	char *path;        /* container path (-P), absolute */

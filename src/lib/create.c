@@ -1,1 +1,280 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Defining and removing containers: config, rootfs and the template run. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "util/fileio.h"
+#include "util/strv.h"
+
+/* A template name is looked up as TEMPLATE_DIR/mgr-NAME; anything with a
+ * '/' is a path to an executable. */
+static int template_resolve(struct mgr_container *c, const char *name, char **ret)
+{
+	_cleanup_free_ char *p = NULL;
+
+	if (strchr(name, '/'))
+		p = strdup(name);
+	else if (asprintf(&p, "%s/mgr-%s", mgr_template_dir(), name) < 0)
+		p = NULL;
+	if (!p)
+		return container_error(c, -ENOMEM, "Failed to find template \"%s\"", name);
+	if (access(p, X_OK) < 0)
+		return container_error(c, -errno, "Template \"%s\" (%s) is not usable", name, p);
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+static int template_run(struct mgr_container *c, const char *tpl, const char *rootfs,
+			char *const *user_argv, bool quiet)
+{
+	_cleanup_strv_free_ char **argv = NULL;
+	_cleanup_free_ char *a_path = NULL, *a_name = NULL, *a_rootfs = NULL;
+	int status;
+	pid_t pid;
+
+	if (asprintf(&a_path, "--path=%s", c->dir) < 0 ||
+	    asprintf(&a_name, "--name=%s", c->name) < 0 ||
+	    asprintf(&a_rootfs, "--rootfs=%s", rootfs) < 0)
+		return container_error(c, -ENOMEM, "Failed to run the template");
+	if (strv_append(&argv, tpl) < 0 || strv_append(&argv, a_path) < 0 ||
+	    strv_append(&argv, a_name) < 0 || strv_append(&argv, a_rootfs) < 0)
+		return container_error(c, -ENOMEM, "Failed to run the template");
+	STRV_FOREACH(a, user_argv)
+		if (strv_append(&argv, *a) < 0)
+			return container_error(c, -ENOMEM, "Failed to run the template");
+
+	pid = fork();
+	if (pid < 0)
+		return container_error(c, -errno, "Failed to run the template");
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (quiet) {
+			int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+			if (fd >= 0) {
+				dup2(fd, STDOUT_FILENO);
+				close(fd);
+			}
+		}
+		setenv("MGR_NAME", c->name, 1);
+		setenv("MGR_CONFIG_FILE", c->config_file, 1);
+		setenv("MGR_ROOTFS", rootfs, 1);
+		setenv("MGR_PATH", c->path, 1);
+		if (chdir("/") == 0)
+			execv(tpl, argv);
+		fprintf(stderr, "Failed to execute template \"%s\": %m\n", tpl);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return container_error(c, -errno, "Failed to wait for the template");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		return container_error(c, -ECANCELED, "Template \"%s\" was killed by signal %d",
+				       tpl, WTERMSIG(status));
+	return container_error(c, -ECANCELED, "Template \"%s\" failed (exit status %d)", tpl,
+			       WEXITSTATUS(status));
+}
+
+/* The initial config: identity and rootfs first, then the global defaults
+ * and the user's file, verbatim, so that comments and includes survive. */
+static int config_assemble(struct mgr_container *c, const char *rootfs, const char *extra,
+			   char **ret)
+{
+	const char *files[] = { mgr_global_config(), extra };
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return container_error(c, -ENOMEM, "Failed to write the config");
+	fprintf(f, "# Container \"%s\"\nmgr.uts.name = %s\nmgr.rootfs.path = dir:%s\n", c->name,
+		c->name, rootfs);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *body = NULL;
+		int r;
+
+		if (!files[i])
+			continue;
+		r = read_file(files[i], &body, NULL);
+		if (r == -ENOENT && i == 0)
+			continue; /* no global defaults installed */
+		if (r < 0) {
+			fclose(f);
+			return container_error(c, r, "Failed to read \"%s\"", files[i]);
+		}
+		fprintf(f, "\n# From %s\n%s%s", files[i], body,
+			*body && body[strlen(body) - 1] != '\n' ? "\n" : "");
+	}
+	if (fclose(f) != 0)
+		return container_error(c, -ENOMEM, "Failed to write the config");
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
+/* Check text as the container's config would be read. */
+static int config_check(struct mgr_container *c, const char *text)
+{
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
+	struct conf_error err = { "" };
+	int r;
+
+	if (!conf)
+		return container_error(c, -ENOMEM, "Failed to check the config");
+	r = conf_read_string(conf, text, c->config_file, &err);
+	if (r < 0)
+		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
+	return 0;
+}
+
+static int create_locked(struct mgr_container *c, const struct mgr_create_options *o,
+			 const char *rootfs, bool *rootfs_made)
+{
+	_cleanup_free_ char *text = NULL, *tpl = NULL;
+	int r;
+
+	r = config_assemble(c, rootfs, o->config_file, &text);
+	if (r < 0)
+		return r;
+	r = config_check(c, text);
+	if (r < 0)
+		return r;
+	if (o->template_name && !streq(o->template_name, "none")) {
+		r = template_resolve(c, o->template_name, &tpl);
+		if (r < 0)
+			return r;
+	}
+	r = write_file_atomic(c->config_file, text, 0640);
+	if (r < 0)
+		return container_error(c, r, "Failed to write \"%s\"", c->config_file);
+	if (mkdir(rootfs, 0755) == 0)
+		*rootfs_made = true;
+	else if (errno != EEXIST)
+		return container_error(c, -errno, "Failed to create \"%s\"", rootfs);
+	if (tpl) {
+		r = template_run(c, tpl, rootfs, o->template_argv, o->flags & MGR_CREATE_QUIET);
+		if (r < 0)
+			return r;
+	}
+	/* The template may have added keys: the result must still load. */
+	return mgr_load_config_file(c, c->config_file);
+}
+
+_public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts)
+{
+	static const struct mgr_create_options none = { 0 };
+	const struct mgr_create_options *o = opts ? opts : &none;
+	_cleanup_free_ char *rootfs = NULL, *marker = NULL;
+	_cleanup_close_ int lock = -1;
+	bool rootfs_made = false;
+	int r;
+
+	if (o->backend && !streq(o->backend, "dir"))
+		return container_error(c, -EINVAL, "Storage backend \"%s\" is not supported",
+				       o->backend);
+	if (o->rootfs_dir && o->rootfs_dir[0] != '/')
+		return container_error(c, -EINVAL, "The rootfs directory \"%s\" is not absolute",
+				       o->rootfs_dir);
+	r = mkdir_p(c->path, 0755);
+	if (r < 0)
+		return container_error(c, r, "Failed to create \"%s\"", c->path);
+	marker = path_join(c->dir, CREATING_MARKER);
+	rootfs = o->rootfs_dir ? strdup(o->rootfs_dir) : path_join(c->dir, "rootfs");
+	if (!marker || !rootfs)
+		return container_error(c, -ENOMEM, "Failed to create \"%s\"", c->name);
+
+	if (mkdir(c->dir, 0755) < 0) {
+		if (errno != EEXIST)
+			return container_error(c, -errno, "Failed to create \"%s\"", c->dir);
+		/* Left over from a create that was killed half way? */
+		lock = container_lock(c, false);
+		if (lock < 0 || !path_exists(marker))
+			return container_error(c, -EEXIST, "Container \"%s\" already exists in \"%s\"",
+					       c->name, c->path);
+		r = rm_rf(c->dir);
+		if (r < 0 || mkdir(c->dir, 0755) < 0)
+			return container_error(c, r < 0 ? r : -errno,
+					       "Failed to clear a half-made \"%s\"", c->dir);
+		close(TAKE_FD(lock));
+	}
+	lock = container_lock(c, false);
+	if (lock < 0 || write_file_atomic(marker, "", 0600) < 0) {
+		r = container_error(c, lock < 0 ? lock : -EIO, "Failed to create \"%s\"", c->dir);
+		goto fail;
+	}
+	r = create_locked(c, o, rootfs, &rootfs_made);
+	if (r < 0)
+		goto fail;
+	if (unlink(marker) < 0) {
+		r = container_error(c, -errno, "Failed to finish \"%s\"", c->dir);
+		goto fail;
+	}
+	return 0;
+fail:
+	if (rootfs_made && o->rootfs_dir)
+		(void)rm_rf(rootfs);
+	(void)rm_rf(c->dir);
+	conf_free(c->conf);
+	c->conf = NULL;
+	return r;
+}
+
+_public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_free_ char *rootfs = NULL, *inside = NULL;
+	enum mgr_state state;
+	int r;
+
+	if (!mgr_defined(c))
+		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
+				       c->name, c->path);
+	lock = container_lock(c, false);
+	if (lock < 0)
+		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
+				       "Another operation on \"%s\" is in progress", c->name);
+	r = mgr_get_state(c, &state);
+	if (r < 0)
+		return r;
+	if (state != MGR_STOPPED) {
+		if (!(flags & MGR_DESTROY_FORCE))
+			return container_error(c, -EBUSY,
+					       "\"%s\" is %s; stop it first or use --force",
+					       c->name, mgr_state_name(state));
+		r = mgr_stop(c, MGR_STOP_KILL, 0, false);
+		if (r < 0 && r != -ESRCH)
+			return r;
+	}
+	/* A rootfs outside the container directory (--dir) goes too. */
+	if (container_rootfs(c)) {
+		rootfs = strdup(container_rootfs(c));
+		inside = path_join(c->dir, "");
+		if (!rootfs || !inside)
+			return container_error(c, -ENOMEM, "Failed to destroy \"%s\"", c->name);
+		if (strncmp(rootfs, inside, strlen(inside)) != 0) {
+			r = rm_rf(rootfs);
+			if (r < 0)
+				return container_error(c, r, "Failed to remove \"%s\"", rootfs);
+		}
+	}
+	r = rm_rf(c->dir);
+	if (r < 0)
+		return container_error(c, r, "Failed to remove \"%s\"", c->dir);
+	conf_free(c->conf);
+	c->conf = NULL;
+	return 0;
+}

@@ -42,6 +42,11 @@ void log_set_level(enum mgr_log_level level)
 	log_level = level;
 }
 
+int log_get_fd(void)
+{
+	return log_fd;
+}
+
 void log_set_prefix(const char *prefix)
 {
 	snprintf(log_prefix, sizeof(log_prefix), "%s", prefix ? prefix : "");

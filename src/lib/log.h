@@ -10,6 +10,8 @@
 /* Open file for appending (NULL closes). */
 int log_set_file(const char *file);
 void log_set_level(enum mgr_log_level level);
+/* The log's fd (-1 when none), to keep it across a close of all fds. */
+int log_get_fd(void);
 /* Tag lines with this prefix (the container name), NULL for none. */
 void log_set_prefix(const char *prefix);
 bool log_enabled(enum mgr_log_level level);

@@ -1,1 +1,466 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+#include "monitor.h"
+#include "state.h"
+#include "util/fileio.h"
+
+#define MAX_CLIENTS 64
+
+struct client {
+	int fd;
+	bool subscribed;
+};
+
+struct monitor {
+	struct monitor_setup *setup;
+	struct start_ctx *ctx;
+	enum mgr_state state;
+	int sigfd;
+	struct client clients[MAX_CLIENTS];
+	size_t n_clients;
+	long long running_since_ms;
+	bool stop_requested;
+	/* Console output goes to these, when open. */
+	int console_log_fd;
+	unsigned long long console_log_size;
+	int console_file_fd;
+	bool relay; /* foreground: console on this terminal */
+	bool stdin_open;
+	bool console_open;
+	struct termios saved_tty;
+	bool tty_saved;
+	int exit_code;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void client_drop(struct monitor *m, size_t i)
+{
+	close(m->clients[i].fd);
+	m->clients[i] = m->clients[--m->n_clients];
+}
+
+static void state_set(struct monitor *m, enum mgr_state state)
+{
+	struct cmd_rsp rsp = { .value = state };
+
+	if (m->state == state)
+		return;
+	m->state = state;
+	log_info("\"%s\" is %s", m->ctx->c->name, mgr_state_name(state));
+	for (size_t i = 0; i < m->n_clients;) {
+		if (m->clients[i].subscribed && cmd_send(m->clients[i].fd, &rsp, sizeof(rsp)) < 0) {
+			client_drop(m, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* --- console ------------------------------------------------------------ */
+
+static void console_log_open(struct monitor *m)
+{
+	const struct mgr_conf *conf = m->ctx->c->conf;
+	const char *log = m->setup->ctx.opts && m->setup->ctx.opts->console_log
+				  ? m->setup->ctx.opts->console_log
+				  : conf->console_logfile;
+	const char *file = m->setup->ctx.opts ? m->setup->ctx.opts->console_path : NULL;
+	struct stat st;
+
+	if (log && m->console_log_fd < 0) {
+		m->console_log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
+					 0600);
+		if (m->console_log_fd < 0)
+			log_error_errno(-errno, "Failed to open the console log \"%s\": %m", log);
+		else if (fstat(m->console_log_fd, &st) == 0)
+			m->console_log_size = st.st_size;
+	}
+	if (file && m->console_file_fd < 0) {
+		m->console_file_fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
+					  0600);
+		if (m->console_file_fd < 0)
+			log_error_errno(-errno, "Failed to open the console file \"%s\": %m", file);
+	}
+}
+
+/* Keep the log under console.size: the full log moves to LOG.1. */
+static void console_log_rotate(struct monitor *m)
+{
+	const struct mgr_conf *conf = m->ctx->c->conf;
+	const char *log = m->setup->ctx.opts && m->setup->ctx.opts->console_log
+				  ? m->setup->ctx.opts->console_log
+				  : conf->console_logfile;
+	_cleanup_free_ char *old = NULL;
+
+	if (!conf->console_size || m->console_log_size < conf->console_size || !log)
+		return;
+	if (asprintf(&old, "%s.1", log) < 0 || rename(log, old) < 0)
+		return;
+	close(m->console_log_fd);
+	m->console_log_fd = -1;
+	m->console_log_size = 0;
+	console_log_open(m);
+}
+
+static void console_output(struct monitor *m)
+{
+	char buf[16384];
+	ssize_t n = read(m->ctx->term.console.master, buf, sizeof(buf));
+
+	if (n <= 0) {
+		/* EIO: no one has the console open inside right now. */
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			m->console_open = false;
+		return;
+	}
+	if (m->console_log_fd >= 0 && write_all(m->console_log_fd, buf, n) == 0) {
+		m->console_log_size += n;
+		console_log_rotate(m);
+	}
+	if (m->console_file_fd >= 0)
+		(void)write_all(m->console_file_fd, buf, n);
+	if (m->relay)
+		(void)write_all(STDOUT_FILENO, buf, n);
+}
+
+static void console_input(struct monitor *m)
+{
+	char buf[4096];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			m->stdin_open = false;
+		return;
+	}
+	if (m->ctx->term.have_console)
+		(void)write_all(m->ctx->term.console.master, buf, n);
+}
+
+/* --- control socket ----------------------------------------------------- */
+
+static int handle_stop(struct monitor *m, int sig, bool reboot)
+{
+	if (m->state != MGR_RUNNING && m->state != MGR_STOPPING)
+		return -EBUSY;
+	if (sig <= 0 || sig >= NSIG)
+		return -EINVAL;
+	if (kill(m->ctx->init_pid, sig) < 0)
+		return -errno;
+	if (!reboot) {
+		m->stop_requested = true;
+		state_set(m, MGR_STOPPING);
+	}
+	return 0;
+}
+
+static int handle_kill(struct monitor *m)
+{
+	const struct mgr_conf *conf = m->ctx->c->conf;
+
+	if (m->ctx->init_pid <= 0)
+		return -ESRCH;
+	m->stop_requested = true;
+	state_set(m, MGR_STOPPING);
+	(void)kill(m->ctx->init_pid, conf->signal_stop ? conf->signal_stop : SIGKILL);
+	return cgroup_kill_all(m->ctx->cg);
+}
+
+static void client_request(struct monitor *m, size_t i)
+{
+	struct client *cl = &m->clients[i];
+	struct cmd_req req;
+	struct cmd_rsp rsp = { 0 };
+
+	if (read_all(cl->fd, &req, sizeof(req)) < 0) {
+		client_drop(m, i);
+		return;
+	}
+	switch (req.cmd) {
+	case CMD_GET_STATE:
+		rsp.value = m->state;
+		break;
+	case CMD_GET_INIT_PID:
+		rsp.value = m->ctx->init_pid;
+		rsp.ret = m->ctx->init_pid > 0 ? 0 : -ESRCH;
+		break;
+	case CMD_GET_UPTIME_MS:
+		rsp.value64 = m->running_since_ms ? now_ms() - m->running_since_ms : 0;
+		rsp.ret = m->running_since_ms ? 0 : -ESRCH;
+		break;
+	case CMD_STOP:
+	case CMD_REBOOT:
+		rsp.ret = handle_stop(m, req.arg, req.cmd == CMD_REBOOT);
+		break;
+	case CMD_KILL:
+		rsp.ret = handle_kill(m);
+		break;
+	case CMD_SUBSCRIBE:
+		cl->subscribed = true;
+		rsp.value = m->state;
+		if (cmd_send(cl->fd, &rsp, sizeof(rsp)) < 0)
+			client_drop(m, i);
+		return;
+	default:
+		rsp.ret = -EOPNOTSUPP;
+	}
+	(void)cmd_send(cl->fd, &rsp, sizeof(rsp));
+	client_drop(m, i);
+}
+
+static void client_accept(struct monitor *m)
+{
+	int fd = accept4(m->setup->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (fd < 0)
+		return;
+	/* Only root and the owner of the container may talk to it. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != 0 && cred.uid != geteuid()) || m->n_clients == MAX_CLIENTS) {
+		close(fd);
+		return;
+	}
+	m->clients[m->n_clients++] = (struct client){ .fd = fd };
+}
+
+/* --- init's life -------------------------------------------------------- */
+
+static void report(struct monitor *m, int r)
+{
+	struct monitor_status st = { .ret = r };
+
+	if (m->setup->status_fd < 0)
+		return;
+	if (r < 0)
+		snprintf(st.message, sizeof(st.message), "%s", mgr_last_error(m->ctx->c));
+	(void)write_all(m->setup->status_fd, &st, sizeof(st));
+	close(m->setup->status_fd);
+	m->setup->status_fd = -1;
+}
+
+static int spawn(struct monitor *m)
+{
+	int r;
+
+	state_set(m, MGR_STARTING);
+	r = start_spawn(m->ctx);
+	if (r < 0) {
+		log_error_errno(r, "%s", mgr_last_error(m->ctx->c));
+		state_set(m, MGR_ABORTING);
+		return r;
+	}
+	m->console_open = m->ctx->term.have_console;
+	m->running_since_ms = now_ms();
+	m->stop_requested = false;
+	state_set(m, MGR_RUNNING);
+	if (m->setup->lock_fd >= 0) {
+		close(m->setup->lock_fd);
+		m->setup->lock_fd = -1;
+	}
+	return 0;
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* init is gone: clean up, and start it again if it asked for a reboot.
+ * Returns true when the monitor should go on. */
+static bool init_exited(struct monitor *m, int status)
+{
+	/* In a PID namespace, reboot(2) ends init with SIGHUP; halt with SIGINT. */
+	bool reboot = WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP && !m->stop_requested;
+
+	log_info("init of \"%s\" exited (status 0x%x)%s", m->ctx->c->name, status,
+		 reboot ? ": rebooting" : "");
+	m->ctx->init_pid = 0;
+	m->running_since_ms = 0;
+	m->exit_code = exit_code(status);
+	state_set(m, MGR_STOPPING);
+	/* Drain what init wrote to the console last. */
+	while (m->console_open) {
+		struct pollfd p = { .fd = m->ctx->term.console.master, .events = POLLIN };
+
+		if (poll(&p, 1, 0) <= 0)
+			break;
+		console_output(m);
+	}
+	start_teardown(m->ctx);
+	if (!reboot)
+		return false;
+	if (mgr_load_config(m->ctx->c) < 0)
+		log_warn("Keeping the old config: %s", mgr_last_error(m->ctx->c));
+	return spawn(m) == 0;
+}
+
+static void reap(struct monitor *m, bool *running)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (pid == m->ctx->init_pid)
+			*running = init_exited(m, status);
+}
+
+static void signal_received(struct monitor *m, bool *running)
+{
+	struct signalfd_siginfo si;
+	const struct mgr_conf *conf = m->ctx->c->conf;
+
+	if (read(m->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGCHLD) {
+		reap(m, running);
+		return;
+	}
+	if (m->ctx->init_pid <= 0)
+		return;
+	/* SIGINT/SIGTERM/SIGHUP to the monitor: an application container
+	 * (mgr-init) gets the signal itself, a system container its halt
+	 * signal. */
+	if (m->ctx->opts && m->ctx->opts->use_mgr_init)
+		kill(m->ctx->init_pid, si.ssi_signo);
+	else
+		handle_stop(m, conf->signal_halt ? conf->signal_halt : SIGPWR, false);
+}
+
+static int loop(struct monitor *m)
+{
+	bool running = true;
+
+	while (running) {
+		struct pollfd p[MAX_CLIENTS + 4];
+		size_t n = 0, first_client;
+
+		p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = m->setup->listen_fd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = m->console_open ? m->ctx->term.console.master : -1,
+					  .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = m->relay && m->stdin_open ? STDIN_FILENO : -1,
+					  .events = POLLIN };
+		first_client = n;
+		for (size_t i = 0; i < m->n_clients; i++)
+			p[n++] = (struct pollfd){ .fd = m->clients[i].fd, .events = POLLIN };
+
+		if (poll(p, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[0].revents)
+			signal_received(m, &running);
+		if (!running)
+			break;
+		if (p[2].revents)
+			console_output(m);
+		if (p[3].revents)
+			console_input(m);
+		/* Clients from the back, as client_drop moves the last one in. */
+		for (size_t i = n; i-- > first_client;)
+			if (p[i].revents && i - first_client < m->n_clients)
+				client_request(m, i - first_client);
+		if (p[1].revents)
+			client_accept(m);
+	}
+	return 0;
+}
+
+static int signals_block(struct monitor *m)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	m->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	return m->sigfd < 0 ? -errno : 0;
+}
+
+int monitor_run(struct monitor_setup *setup)
+{
+	struct monitor m = {
+		.setup = setup,
+		.ctx = &setup->ctx,
+		.state = MGR_STOPPED,
+		.sigfd = -1,
+		.console_log_fd = -1,
+		.console_file_fd = -1,
+	};
+	int r;
+
+	m.relay = setup->foreground && setup->ctx.opts && setup->ctx.opts->console_on_terminal &&
+		  isatty(STDIN_FILENO);
+	m.stdin_open = m.relay;
+	r = signals_block(&m);
+	if (r < 0) {
+		container_error(m.ctx->c, r, "Failed to set up signal handling");
+		report(&m, r);
+		goto out;
+	}
+	console_log_open(&m);
+	r = spawn(&m);
+	report(&m, r);
+	if (r < 0)
+		goto out;
+	if (m.relay && terminal_raw(STDIN_FILENO, &m.saved_tty) == 0)
+		m.tty_saved = true;
+	r = loop(&m);
+	if (r == 0)
+		r = m.exit_code;
+out:
+	if (m.tty_saved)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &m.saved_tty);
+	/* Gone from the runtime directory before anyone hears STOPPED, so a
+	 * start right after that does not find this monitor. */
+	unlink(setup->socket_path);
+	close(setup->listen_fd);
+	runtime_dir_tidy(m.ctx->c->path);
+	state_set(&m, MGR_STOPPED);
+	for (size_t i = m.n_clients; i-- > 0;)
+		client_drop(&m, i);
+	if (m.sigfd >= 0)
+		close(m.sigfd);
+	if (m.console_log_fd >= 0)
+		close(m.console_log_fd);
+	if (m.console_file_fd >= 0)
+		close(m.console_file_fd);
+	return r;
+}

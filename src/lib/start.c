@@ -1,1 +1,149 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The monitor's side of starting init (see start.h for the sequence). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "start.h"
+#include "sync.h"
+
+#define DEFAULT_NAMESPACES \
+	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+static int namespaces_wanted(const struct mgr_conf *conf)
+{
+	int flags = conf->namespace_clone ? conf->namespace_clone | CLONE_NEWNS : DEFAULT_NAMESPACES;
+
+	flags &= ~conf->namespace_keep;
+	/* net.N.type = none: the host's network namespace. */
+	for (size_t i = 0; i < conf->n_nets; i++)
+		if (conf->nets[i].type == NET_TYPE_NONE)
+			flags &= ~CLONE_NEWNET;
+	return flags | CLONE_NEWNS; /* the mount namespace is not optional */
+}
+
+/* A fork-like clone into new namespaces, with a pidfd where the kernel has
+ * clone3.  The cgroup namespace is made by the child after it has been
+ * moved into its cgroup, so that cgroup becomes its root. */
+static pid_t clone_ns(int flags, int *ret_pidfd)
+{
+	struct clone_args args = {
+		.flags = (uint64_t)(flags & ~CLONE_NEWCGROUP) | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0 && errno == ENOSYS) {
+		*ret_pidfd = -1;
+		pid = syscall(SYS_clone, (unsigned long)(flags & ~CLONE_NEWCGROUP) | SIGCHLD, NULL,
+			      NULL, NULL, NULL);
+	}
+	return pid;
+}
+
+static int start_fail(struct start_ctx *ctx, int r)
+{
+	start_teardown(ctx);
+	return r;
+}
+
+int start_spawn(struct start_ctx *ctx)
+{
+	struct mgr_container *c = ctx->c;
+	const struct mgr_conf *conf = c->conf;
+	bool console = !(conf->console_path && streq(conf->console_path, "none"));
+	int sv[2], flags = namespaces_wanted(conf), status, r;
+	struct sync_msg msg = { 0 };
+
+	ctx->init_pid = 0;
+	ctx->pidfd = -1;
+	r = cgroup_create(c->name, &ctx->cg);
+	if (r < 0)
+		return container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
+							  : "Failed to create the cgroup of \"%s\"",
+				       c->name);
+	r = terminals_alloc(&ctx->term, console, conf->tty_max);
+	if (r < 0)
+		return start_fail(ctx, container_error(c, r, "Failed to allocate the console ptys"));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return start_fail(ctx, container_error(c, -errno, "Failed to create a socketpair"));
+
+	ctx->init_pid = clone_ns(flags, &ctx->pidfd);
+	if (ctx->init_pid < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		ctx->init_pid = 0;
+		return start_fail(ctx, container_error(c, r, "Failed to clone into new namespaces"));
+	}
+	if (ctx->init_pid == 0) {
+		struct child_args a = { .c = c, .ctx = ctx, .sync_fd = sv[1], .clone_flags = flags };
+
+		close(sv[0]);
+		child_run(&a);
+	}
+	close(sv[1]);
+	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
+
+	r = cgroup_attach(ctx->cg, ctx->init_pid);
+	if (r < 0) {
+		container_error(c, r, "Failed to move init into its cgroup");
+		goto kill;
+	}
+	r = sync_send(sv[0], SYNC_GO);
+	if (r == 0)
+		r = sync_expect(sv[0], SYNC_EXEC, &msg);
+	if (r != -EPIPE) {
+		/* Anything but end-of-file is a failure the child reported. */
+		if (msg.text[0])
+			container_error_msg(c, r, msg.text);
+		else
+			container_error(c, r, "Failed to start \"%s\"", c->name);
+		goto kill;
+	}
+	/* End-of-file: either exec happened or the child died without a word. */
+	if (waitpid(ctx->init_pid, &status, WNOHANG) == ctx->init_pid) {
+		ctx->init_pid = 0;
+		r = container_error(c, -ECHILD, "init of \"%s\" died while starting", c->name);
+		goto out;
+	}
+	close(sv[0]);
+	terminals_close_slaves(&ctx->term);
+	return 0;
+kill:
+	kill(ctx->init_pid, SIGKILL);
+	while (waitpid(ctx->init_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	ctx->init_pid = 0;
+out:
+	close(sv[0]);
+	return start_fail(ctx, r < 0 ? r : -EIO);
+}
+
+void start_teardown(struct start_ctx *ctx)
+{
+	if (ctx->cg) {
+		int r = cgroup_destroy(ctx->cg);
+
+		if (r < 0)
+			log_error_errno(r, "Failed to remove the cgroup of \"%s\": %m", ctx->c->name);
+		cgroup_free(ctx->cg);
+		ctx->cg = NULL;
+	}
+	terminals_free(&ctx->term);
+	if (ctx->pidfd >= 0)
+		close(ctx->pidfd);
+	ctx->pidfd = -1;
+}

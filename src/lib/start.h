@@ -1,1 +1,53 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Starting a container's init.  The order, in the monitor (parent) and the
+ * new init (child), is:
+ *
+ *   parent: cgroup, ptys, socketpair, clone(new namespaces)
+ *   child:  wait for GO
+ *   parent: move the child into the cgroup, GO
+ *   child:  unshare(cgroup ns), make / a slave, bind the rootfs, mount.auto
+ *           (proc, sysctl, sys, cgroup), /dev, console and ttys, mount.entry
+ *           and mount.fstab, hostname, pivot_root, rlimits, stdio on the
+ *           console, close fds, bounding set, identity, exec init
+ *   parent: end-of-file on the (close-on-exec) socket: init runs
+ */
+#ifndef MGR_START_H
+#define MGR_START_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroup.h"
+#include "container.h"
+#include "terminal.h"
+
+struct start_ctx {
+	struct mgr_container *c;
+	const struct mgr_start_options *opts;
+	char **init_argv; /* what to exec (with mgr-init in front for execute) */
+	int init_exe_fd;  /* mgr-init, opened on the host; -1 otherwise        */
+
+	/* While running: */
+	struct cgroup *cg;
+	struct terminals term;
+	pid_t init_pid;
+	int pidfd;
+};
+
+/* Bring up init.  On failure everything made is removed again and the
+ * reason is in c's error. */
+int start_spawn(struct start_ctx *ctx);
+/* After init exited: remove the cgroup, close the ptys. */
+void start_teardown(struct start_ctx *ctx);
+
+/* The child side (child.c).  Never returns. */
+struct child_args {
+	const struct mgr_container *c;
+	const struct start_ctx *ctx;
+	int sync_fd;
+	int clone_flags;
+};
+_noreturn_ void child_run(const struct child_args *a);
+
+#endif
