@@ -1,1 +1,88 @@
-int main(void){return 0;}
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* mgr-create: create a container, its config and its root filesystem. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+enum {
+	OPT_DIR = OPT_TOOL,
+};
+
+static void help(void)
+{
+	printf("Usage: mgr-create -n NAME [-t TEMPLATE] [OPTION]... [-- TEMPLATE-ARGS...]\n"
+	       "Create the container NAME: its directory, its config and its root\n"
+	       "filesystem, built by TEMPLATE.  Arguments after \"--\" go to the template.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -t, --template=TEMPLATE  a template name, or the path of an executable;\n"
+	       "                           without it the root filesystem is left empty\n"
+	       "  -f, --config=FILE        also read FILE, after the global defaults\n"
+	       "  -B, --bdev=BACKEND       storage backend of the root filesystem; only\n"
+	       "                           \"dir\" (the default) is available\n"
+	       "      --dir=DIR            put the root filesystem in DIR\n");
+	tool_help_common(true, false);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		TOOL_LONGOPT_NAME,
+		{ "template", required_argument, NULL, 't' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "bdev", required_argument, NULL, 'B' },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		TOOL_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tool t = TOOL_INIT("mgr-create", help);
+	struct mgr_create_options opts = { 0 };
+	struct mgr_container *c;
+	int opt, r;
+
+	tool_begin(&t, argc, argv);
+	while ((opt = getopt_long(argc, argv, "+" TOOL_SHORTOPT_NAME "t:f:B:" TOOL_SHORTOPTS,
+				  options, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			opts.template_name = optarg;
+			break;
+		case 'f':
+			opts.config_file = optarg;
+			break;
+		case 'B':
+			opts.backend = optarg;
+			break;
+		case OPT_DIR:
+			opts.rootfs_dir = optarg;
+			break;
+		default:
+			tool_common_option(&t, opt, optarg);
+		}
+	}
+	/* Template arguments only after "--", so that a stray word is not
+	 * silently handed to the template. */
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+		tool_usage_error(&t, "unexpected argument \"%s\" (template arguments go after \"--\")",
+				 argv[optind]);
+	if (opts.backend && strcmp(opts.backend, "dir") != 0)
+		tool_usage_error(&t, "unsupported backend \"%s\": only \"dir\" is available",
+				 opts.backend);
+	if (optind < argc)
+		opts.template_argv = argv + optind;
+	if (t.quiet)
+		opts.flags |= MGR_CREATE_QUIET;
+
+	c = tool_open(&t);
+	if (mgr_defined(c)) {
+		tool_error(&t, "container already exists (%s)", mgr_config_file(c));
+		r = EXIT_FAILURE;
+	} else {
+		r = mgr_create(c, &opts);
+		r = r < 0 ? tool_fail(&t, c, r) : EXIT_SUCCESS;
+	}
+	mgr_container_free(c);
+	return r;
+}

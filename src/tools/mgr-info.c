@@ -1,1 +1,246 @@
-int main(void){return 0;}
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* mgr-info: show the state, init PID, uptime and config of a container. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+struct info {
+	bool state, pid;        /* -s, -p */
+	struct tool_list keys;  /* -c, in the order given */
+	bool humanize;          /* cleared by -H */
+	bool summary;           /* no selector: Name, State, PID, Uptime */
+};
+
+static void help(void)
+{
+	printf("Usage: mgr-info -n NAME [OPTION]...\n"
+	       "Show information about the container NAME.  Without -s, -p or -c, print\n"
+	       "its name, state and, when it is running, its init PID and uptime.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -s, --state              print the state\n"
+	       "  -p, --pid                print the PID of init as seen from the host\n"
+	       "                           (nothing when the container is not running)\n"
+	       "  -c, --config=KEY         print \"KEY = VALUE\" from the config, one line\n"
+	       "                           per value (may be repeated)\n"
+	       "  -H, --no-humanize        print -s, -p and -c values without labels, and\n"
+	       "                           the uptime in seconds\n");
+	tool_help_common(true, true);
+}
+
+static void print_field(const struct info *info, const char *label, const char *value)
+{
+	if (info->humanize || info->summary)
+		printf("%-15s %s\n", label, value);
+	else
+		printf("%s\n", value);
+}
+
+static void format_uptime(const struct info *info, double seconds, char *buf, size_t size)
+{
+	unsigned long s = seconds > 0 ? (unsigned long)seconds : 0;
+	unsigned long d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+
+	s %= 60;
+	if (!info->humanize)
+		snprintf(buf, size, "%.0f", seconds);
+	else if (d > 0)
+		snprintf(buf, size, "%lud %luh %lum %lus", d, h, m, s);
+	else if (h > 0)
+		snprintf(buf, size, "%luh %lum %lus", h, m, s);
+	else if (m > 0)
+		snprintf(buf, size, "%lum %lus", m, s);
+	else
+		snprintf(buf, size, "%lus", s);
+}
+
+/* A config value, one line per value: "KEY = VALUE", or VALUE with -H. */
+static void print_key(const struct info *info, const char *key, const char *value)
+{
+	const char *line = value ? value : "";
+
+	do {
+		size_t len = strcspn(line, "\n");
+
+		if (info->humanize)
+			printf("%s =%s%.*s\n", key, len > 0 ? " " : "", (int)len, line);
+		else
+			printf("%.*s\n", (int)len, line);
+		line += len;
+		if (*line == '\n')
+			line++;
+	} while (*line != '\0');
+}
+
+/* Reads what was asked for; returns EXIT_FAILURE if a key could not be
+ * read (after reporting it), else EXIT_SUCCESS. */
+static int print_text(const struct tool *t, const struct info *info, struct mgr_container *c,
+		      enum mgr_state state, const pid_t *pid, const double *uptime)
+{
+	char buf[64];
+	int status = EXIT_SUCCESS;
+
+	if (info->summary)
+		print_field(info, "Name:", mgr_container_name(c));
+	if (info->state)
+		print_field(info, "State:", mgr_state_name(state));
+	if (info->pid && pid) {
+		snprintf(buf, sizeof(buf), "%ld", (long)*pid);
+		print_field(info, "PID:", buf);
+	}
+	if (info->summary && uptime) {
+		format_uptime(info, *uptime, buf, sizeof(buf));
+		print_field(info, "Uptime:", buf);
+	}
+
+	for (size_t i = 0; i < info->keys.n; i++) {
+		char *value = NULL;
+		int r = mgr_get_config_item(c, info->keys.items[i], &value);
+
+		if (r < 0) {
+			fflush(stdout);
+			status = tool_fail(t, c, r);
+			continue;
+		}
+		print_key(info, info->keys.items[i], value);
+		free(value);
+	}
+	return status;
+}
+
+static int print_json(const struct tool *t, const struct info *info, struct mgr_container *c,
+		      enum mgr_state state, const pid_t *pid, const double *uptime)
+{
+	int status = EXIT_SUCCESS;
+
+	printf("{\"name\":");
+	json_print_string(stdout, mgr_container_name(c));
+	if (info->state) {
+		printf(",\"state\":");
+		json_print_string(stdout, mgr_state_name(state));
+	}
+	if (info->pid) {
+		if (pid)
+			printf(",\"pid\":%ld", (long)*pid);
+		else
+			printf(",\"pid\":null");
+	}
+	if (info->summary) {
+		if (uptime)
+			printf(",\"uptime\":%.3f", *uptime);
+		else
+			printf(",\"uptime\":null");
+	}
+
+	if (info->keys.n > 0) {
+		printf(",\"config\":{");
+		for (size_t i = 0; i < info->keys.n; i++) {
+			char *value = NULL;
+			int r = mgr_get_config_item(c, info->keys.items[i], &value);
+
+			if (r < 0)
+				status = tool_fail(t, c, r);
+			/* List values keep their inner newlines, not the last. */
+			if (value && *value && value[strlen(value) - 1] == '\n')
+				value[strlen(value) - 1] = '\0';
+			printf("%s", i > 0 ? "," : "");
+			json_print_string(stdout, info->keys.items[i]);
+			putchar(':');
+			json_print_string(stdout, r < 0 ? NULL : value ? value : "");
+			free(value);
+		}
+		putchar('}');
+	}
+	printf("}\n");
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		TOOL_LONGOPT_NAME,
+		{ "state", no_argument, NULL, 's' },
+		{ "pid", no_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "no-humanize", no_argument, NULL, 'H' },
+		TOOL_LONGOPT_JSON,
+		TOOL_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tool t = TOOL_INIT("mgr-info", help);
+	struct info info = { .humanize = true };
+	struct mgr_container *c;
+	enum mgr_state state;
+	pid_t pid;
+	double uptime;
+	bool running;
+	int opt, r;
+
+	tool_begin(&t, argc, argv);
+	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "spc:H" TOOL_SHORTOPTS, options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			info.state = true;
+			break;
+		case 'p':
+			info.pid = true;
+			break;
+		case 'c':
+			tool_list_add(&t, &info.keys, optarg);
+			break;
+		case 'H':
+			info.humanize = false;
+			break;
+		default:
+			tool_common_option(&t, opt, optarg);
+		}
+	}
+	tool_no_arguments(&t, argc, argv);
+	if (!info.state && !info.pid && info.keys.n == 0)
+		info.summary = info.state = info.pid = true;
+
+	c = tool_open(&t);
+	r = mgr_get_state(c, &state);
+	if (r < 0) {
+		r = tool_fail(&t, c, r);
+		goto out;
+	}
+	running = state != MGR_STOPPED;
+	if (!running && !mgr_defined(c)) {
+		tool_error(&t, "container is not defined");
+		r = EXIT_STATE;
+		goto out;
+	}
+
+	/* It may stop between the calls: then it has no PID or uptime. */
+	if (running) {
+		r = mgr_get_init_pid(c, &pid);
+		if (r < 0 && r != -ESRCH) {
+			r = tool_fail(&t, c, r);
+			goto out;
+		}
+		running = r >= 0;
+	}
+	if (running) {
+		r = mgr_get_uptime(c, &uptime);
+		if (r < 0 && r != -ESRCH) {
+			r = tool_fail(&t, c, r);
+			goto out;
+		}
+		running = r >= 0;
+	}
+
+	if (t.json)
+		r = print_json(&t, &info, c, state, running ? &pid : NULL, running ? &uptime : NULL);
+	else
+		r = print_text(&t, &info, c, state, running ? &pid : NULL, running ? &uptime : NULL);
+	r = tool_flush(&t, r);
+out:
+	mgr_container_free(c);
+	tool_list_free(&info.keys);
+	return r;
+}
