@@ -87,8 +87,12 @@ static int proc_restrict(int rootfd, unsigned flags, char *err, size_t errlen)
 	if (!(flags & MOUNT_AUTO_PROC_MIXED))
 		return 0;
 	r = bind_self(rootfd, "proc/sys", true);
-	if (r == 0)
+	if (r == 0) {
+		/* Kernels without magic SysRq have no trigger file. */
 		r = bind_self(rootfd, "proc/sysrq-trigger", true);
+		if (r == -ENOENT)
+			r = 0;
+	}
 	if (r < 0)
 		snprintf(err, errlen, "Failed to make /proc/sys read-only: %s", strerror(-r));
 	return r;

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Side-by-side timings of mgr and LXC on the same busybox rootfs, in one run.
+
+Run as root after a build: bench/run (it puts the build tree first in PATH,
+installs LXC if missing and calls this script).  Prints a table of medians
+and ratios and writes it to bench/results/latest.md.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROUNDS = 20
+
+
+def run(*cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, **kw)
+
+
+def timed(*cmd):
+    t = time.perf_counter()
+    run(*cmd)
+    return time.perf_counter() - t
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+class Mgr:
+    label = "mgr"
+
+    def __init__(self, path):
+        self.path = path
+
+    def create(self, name, rootfs_src):
+        run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox")
+
+    def start(self, name):
+        run("mgr-start", "-P", self.path, "-n", name)
+
+    def start_cmd(self, name):
+        return ("mgr-start", "-P", self.path, "-n", name)
+
+    def kill_cmd(self, name):
+        return ("mgr-stop", "-P", self.path, "-n", name, "-k")
+
+    def monitor_pid(self, name):
+        init = int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout.strip())
+        with open(f"/proc/{init}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+
+    def destroy(self, name):
+        run("mgr-destroy", "-P", self.path, "-n", name, "-f", check=False)
+
+
+class Lxc:
+    label = "lxc"
+
+    def __init__(self, path):
+        self.path = path
+
+    def create(self, name, rootfs_src):
+        d = os.path.join(self.path, name)
+        os.makedirs(d)
+        run("cp", "-a", rootfs_src, os.path.join(d, "rootfs"))
+        with open(os.path.join(d, "config"), "w") as f:
+            f.write(f"""lxc.uts.name = {name}
+lxc.rootfs.path = dir:{d}/rootfs
+lxc.signal.halt = SIGUSR1
+lxc.signal.reboot = SIGTERM
+lxc.tty.max = 4
+lxc.pty.max = 1024
+lxc.mount.auto = proc:mixed sys:mixed cgroup:mixed
+lxc.autodev = 1
+lxc.net.0.type = empty
+lxc.apparmor.profile = unconfined
+""")
+
+    def start_cmd(self, name):
+        # lxc-start -d returns once the container runs.
+        return ("lxc-start", "-P", self.path, "-n", name)
+
+    def kill_cmd(self, name):
+        return ("lxc-stop", "-P", self.path, "-n", name, "-k")
+
+    def monitor_pid(self, name):
+        init = int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout.strip())
+        with open(f"/proc/{init}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+
+    def destroy(self, name):
+        run("lxc-stop", "-P", self.path, "-n", name, "-k", check=False)
+        run("lxc-destroy", "-P", self.path, "-n", name, check=False)
+
+
+def measure(tool, name, rounds):
+    starts, kills = [], []
+    for _ in range(rounds):
+        starts.append(timed(*tool.start_cmd(name)))
+        kills.append(timed(*tool.kill_cmd(name)))
+    return starts, kills
+
+
+def sequential(tool, name, count):
+    t = time.perf_counter()
+    for _ in range(count):
+        run(*tool.start_cmd(name))
+        run(*tool.kill_cmd(name))
+    return time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=ROUNDS)
+    ap.add_argument("--sequential", type=int, default=100)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "latest.md"))
+    a = ap.parse_args()
+
+    work = tempfile.mkdtemp(prefix="mgrbench.")
+    try:
+        mgr = Mgr(os.path.join(work, "mgr"))
+        lxc = Lxc(os.path.join(work, "lxc"))
+        os.makedirs(lxc.path)
+        mgr.create("b", None)
+        lxc.create("b", os.path.join(mgr.path, "b", "rootfs"))
+
+        rows = {}
+        for tool in (mgr, lxc):
+            s, k = measure(tool, "b", a.rounds)
+            run(*tool.start_cmd("b"))
+            time.sleep(0.5)
+            rss = rss_kib(tool.monitor_pid("b"))
+            run(*tool.kill_cmd("b"))
+            seq = sequential(tool, "b", a.sequential)
+            rows[tool.label] = dict(start=statistics.median(s) * 1000,
+                                    kill=statistics.median(k) * 1000,
+                                    seq=seq, rss=rss / 1024)
+
+        m, l = rows["mgr"], rows["lxc"]
+        lines = [
+            f"# mgr vs LXC ({run('lxc-start', '--version').stdout.strip()}), busybox rootfs",
+            "",
+            f"{a.rounds} rounds for the medians; {a.sequential} sequential start+kill.",
+            "",
+            "| measure | mgr | lxc | mgr/lxc |",
+            "|---|---|---|---|",
+            f"| start to RUNNING, median ms | {m['start']:.1f} | {l['start']:.1f} | {m['start']/l['start']:.2f} |",
+            f"| kill-stop, median ms | {m['kill']:.1f} | {l['kill']:.1f} | {m['kill']/l['kill']:.2f} |",
+            f"| {a.sequential} sequential start+kill, s | {m['seq']:.2f} | {l['seq']:.2f} | {m['seq']/l['seq']:.2f} |",
+            f"| monitor RSS, MiB | {m['rss']:.2f} | {l['rss']:.2f} | {m['rss']/l['rss']:.2f} |",
+        ]
+        text = "\n".join(lines) + "\n"
+        print(text)
+        os.makedirs(os.path.dirname(a.out), exist_ok=True)
+        with open(a.out, "w") as f:
+            f.write(text)
+    finally:
+        for tool in (Mgr(os.path.join(work, "mgr")), Lxc(os.path.join(work, "lxc"))):
+            tool.destroy("b")
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
