@@ -45,6 +45,17 @@ int cgroup_kill_all(struct cgroup *cg);
  * anything left first. */
 int cgroup_destroy(struct cgroup *cg);
 
+/* Freeze every process of the container and wait until the kernel reports
+ * it frozen (-ETIMEDOUT after a few seconds, left freezing; -EOPNOTSUPP
+ * when the host has no freezer).  Uses the v1 freezer where mounted, else
+ * cgroup.freeze. */
+int cgroup_freeze(struct cgroup *cg);
+int cgroup_thaw(struct cgroup *cg);
+/* Write value to the interface file key ("memory.max", "pids.max") of the
+ * container's cgroup, in the hierarchy holding the controller named by the
+ * key's prefix.  No translation between v1 and v2 names. */
+int cgroup_set(struct cgroup *cg, const char *key, const char *value);
+
 /*
  * Mount the cgroup tree inside the container at ROOTFS/sys/fs/cgroup,
  * called in the container's mount (and cgroup) namespace before
@@ -52,6 +63,9 @@ int cgroup_destroy(struct cgroup *cg);
  * v1: a tmpfs with one directory per hierarchy; v2: one cgroup2 mount.
  * "mixed": the container's own cgroup writable, the rest read-only.
  * rootfs_fd is an O_PATH/O_DIRECTORY fd of the new root.
+ * Outside a cgroup namespace the container's own cgroup is bind-mounted
+ * instead (the whole tree for the FULL_* flags).  MOUNT_AUTO_CGROUP_FORCE is
+ * the caller's business.  Does not allocate or log: safe after clone().
  */
 int cgroup_mount_in_container(struct cgroup *cg, int rootfs_fd, unsigned mount_auto);
 
