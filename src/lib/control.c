@@ -2,6 +2,7 @@
 /* Talking to a running container's monitor: state, stop, wait, watch. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -90,10 +91,11 @@ static int remaining_ms(long long deadline)
 	return left > 0 ? (int)left : 0;
 }
 
-/* Subscribe to the monitor's state stream; -ENOENT etc. when none. */
-static int subscribe(const char *path, const char *name)
+/* Subscribe to the monitor's state stream; -ENOENT etc. when none.  With
+ * history, the states so far come first. */
+static int subscribe(const char *path, const char *name, bool history)
 {
-	struct cmd_req req = { .cmd = CMD_SUBSCRIBE };
+	struct cmd_req req = { .cmd = CMD_SUBSCRIBE, .arg = history };
 	int fd = cmd_connect(path, name), r;
 
 	if (fd < 0)
@@ -146,7 +148,7 @@ _public_ int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout,
 	int r;
 
 	for (;;) {
-		_cleanup_close_ int fd = subscribe(c->path, c->name);
+		_cleanup_close_ int fd = subscribe(c->path, c->name, false);
 		struct cmd_rsp rsp;
 
 		if (fd >= 0) {
@@ -234,6 +236,7 @@ _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int time
 struct watched {
 	char *name;
 	int fd;
+	enum mgr_state last;
 };
 
 static int watch_add(struct watched **w, size_t *n, const char *path, const char *name,
@@ -245,11 +248,12 @@ static int watch_add(struct watched **w, size_t *n, const char *path, const char
 	for (size_t i = 0; i < *n; i++)
 		if (streq((*w)[i].name, name))
 			return 0;
-	fd = subscribe(path, name);
+	/* Already there when the watch began: report changes only; else
+	 * everything from its start. */
+	fd = subscribe(path, name, !skip_current);
 	if (fd < 0)
 		return no_monitor(fd) ? 0 : fd;
 	if (skip_current) {
-		/* Already running when the watch began: report changes only. */
 		struct cmd_rsp rsp;
 
 		if (cmd_read_rsp(fd, &rsp, 1000) < 0) {
@@ -265,6 +269,7 @@ static int watch_add(struct watched **w, size_t *n, const char *path, const char
 	*w = nw;
 	nw[*n].name = strdup(name);
 	nw[*n].fd = fd;
+	nw[*n].last = _MGR_STATE_MAX;
 	if (!nw[*n].name) {
 		close(fd);
 		return -ENOMEM;
@@ -278,20 +283,33 @@ static int watch_add(struct watched **w, size_t *n, const char *path, const char
 static int watch_scan(struct watched **w, size_t *n, const char *path, regex_t *re,
 		      bool skip_current)
 {
-	_cleanup_strv_free_ char **names = NULL;
+	char dir[256];
+	struct dirent *de;
+	DIR *d;
 	int r;
 
-	r = mgr_list(path, MGR_LIST_ACTIVE, &names);
+	r = runtime_dir(path, dir, sizeof(dir));
 	if (r < 0)
 		return r;
-	STRV_FOREACH(s, names) {
-		if (re && regexec(re, *s, 0, NULL, 0) != 0)
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char name[MGR_NAME_MAX + 1];
+
+		/* NAME.sock; NAME.sock.new is one being set up. */
+		if (len <= 5 || len - 5 > MGR_NAME_MAX || !streq(de->d_name + len - 5, ".sock"))
 			continue;
-		r = watch_add(w, n, path, *s, skip_current);
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), de->d_name);
+		if (re && regexec(re, name, 0, NULL, 0) != 0)
+			continue;
+		r = watch_add(w, n, path, name, skip_current);
 		if (r < 0)
-			return r;
+			break;
 	}
-	return 0;
+	closedir(d);
+	return r;
 }
 
 _public_ int mgr_monitor_states(const char *path, const char *name_regex, int timeout,
@@ -356,13 +374,15 @@ _public_ int mgr_monitor_states(const char *path, const char *name_regex, int ti
 				continue;
 			if (cmd_read_rsp(w[i].fd, &rsp, 0) < 0) {
 				/* The monitor is gone: the container stopped. */
-				r = cb(w[i].name, MGR_STOPPED, userdata);
+				if (w[i].last != MGR_STOPPED)
+					r = cb(w[i].name, MGR_STOPPED, userdata);
 				close(w[i].fd);
 				free(w[i].name);
 				w[i] = w[--n];
 				/* p[] no longer matches w[]: rescan on the next round. */
 				break;
 			}
+			w[i].last = rsp.value;
 			r = cb(w[i].name, rsp.value, userdata);
 		}
 	}

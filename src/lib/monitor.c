@@ -33,6 +33,10 @@ struct monitor {
 	struct monitor_setup *setup;
 	struct start_ctx *ctx;
 	enum mgr_state state;
+	/* Every state since the monitor began (the last ones, if many), for
+	 * watchers that arrive late and want to see how it came about. */
+	enum mgr_state history[16];
+	size_t n_history;
 	int sigfd;
 	struct client clients[MAX_CLIENTS];
 	size_t n_clients;
@@ -71,6 +75,11 @@ static void state_set(struct monitor *m, enum mgr_state state)
 	if (m->state == state)
 		return;
 	m->state = state;
+	if (m->n_history == ARRAY_SIZE(m->history)) {
+		memmove(m->history, m->history + 1, sizeof(m->history) - sizeof(m->history[0]));
+		m->n_history--;
+	}
+	m->history[m->n_history++] = state;
 	log_info("\"%s\" is %s", m->ctx->c->name, mgr_state_name(state));
 	for (size_t i = 0; i < m->n_clients;) {
 		if (m->clients[i].subscribed && cmd_send(m->clients[i].fd, &rsp, sizeof(rsp)) < 0) {
@@ -222,9 +231,14 @@ static void client_request(struct monitor *m, size_t i)
 		break;
 	case CMD_SUBSCRIBE:
 		cl->subscribed = true;
-		rsp.value = m->state;
-		if (cmd_send(cl->fd, &rsp, sizeof(rsp)) < 0)
-			client_drop(m, i);
+		/* arg 1: the states so far, ending with the current one. */
+		for (size_t h = req.arg == 1 ? 0 : m->n_history - 1; h < m->n_history; h++) {
+			rsp.value = m->history[h];
+			if (cmd_send(cl->fd, &rsp, sizeof(rsp)) < 0) {
+				client_drop(m, i);
+				return;
+			}
+		}
 		return;
 	default:
 		rsp.ret = -EOPNOTSUPP;
@@ -287,8 +301,12 @@ static int spawn(struct monitor *m)
 	return 0;
 }
 
-static int exit_code(int status)
+static int exit_code(struct monitor *m, int status)
 {
+	/* A system container that halted (reboot(2) ends init with SIGINT
+	 * then) stopped as it should. */
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT && !m->ctx->opts->use_mgr_init)
+		return 0;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
@@ -307,7 +325,7 @@ static bool init_exited(struct monitor *m, int status)
 		 reboot ? ": rebooting" : "");
 	m->ctx->init_pid = 0;
 	m->running_since_ms = 0;
-	m->exit_code = exit_code(status);
+	m->exit_code = exit_code(m, status);
 	state_set(m, MGR_STOPPING);
 	/* Drain what init wrote to the console last. */
 	while (m->console_open) {
@@ -420,6 +438,8 @@ int monitor_run(struct monitor_setup *setup)
 		.setup = setup,
 		.ctx = &setup->ctx,
 		.state = MGR_STOPPED,
+		.history = { MGR_STOPPED },
+		.n_history = 1,
 		.sigfd = -1,
 		.console_log_fd = -1,
 		.console_file_fd = -1,
