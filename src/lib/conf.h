@@ -77,6 +77,8 @@ struct mgr_conf {
 	char *console_logfile;
 	unsigned long long console_size;        /* bytes; rotate the log past it */
 	unsigned long long console_buffer_size; /* ring buffer, bytes */
+	bool console_size_auto;       /* "auto": the default size (console_size 0) */
+	bool console_buffer_size_set; /* console_buffer_size given, even when 0 */
 
 	char **init_cmd; /* split like a shell would */
 	char *init_cwd;
@@ -108,11 +110,19 @@ struct mgr_conf {
 	struct conf_pair *sysctls;
 	size_t n_sysctls;
 
-	/* Files read so far through mgr.include, for loop detection. */
+	/* The chain of files being read (canonical paths), outermost first,
+	 * for include loop detection; empty between reads. */
 	char **include_stack;
 	/* Includes as written in the file, kept so that writing the config
 	 * back keeps them rather than inlining their contents. */
 	char **includes;
+	/* The top-level file(s) as written, one line per entry: comments,
+	 * include lines and keys, but not the contents of included files.
+	 * conf_set_item()/conf_clear_item() edit it; conf_write() writes it. */
+	char **unexpanded;
+	/* Keys (without prefix) that got a value from an included file, so
+	 * that clearing them at the top level can override the include. */
+	char **included_keys;
 };
 
 struct mgr_conf *conf_new(void);
@@ -126,6 +136,22 @@ struct conf_error {
 	char message[512];
 };
 
+/* Fill err (when not NULL) with the formatted message and return r. */
+int conf_errorf(struct conf_error *err, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* 'bad value "VALUE" for "KEY": WHY', returns -EINVAL. */
+int conf_bad_value(struct conf_error *err, const char *key, const char *value,
+		   const char *why_fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* struct conf_key flags */
+enum {
+	CONF_KEY_LIST = 1 << 0,       /* each line adds to the value */
+	CONF_KEY_CLEAR_ONLY = 1 << 1, /* only an empty value is accepted ("net") */
+};
+
+/* Highest N in net.N.* plus one. */
+#define CONF_NET_MAX 1024
+
 /*
  * The key table.  Keys are given without the "mgr." / "lxc." prefix.
  * set: parse value into conf (an empty value clears, like clear); returns 0
@@ -135,12 +161,18 @@ struct conf_error {
  *      indexed and prefix keys (net.0.type, sysctl.net.ipv4.ip_forward)
  *      know which item they stand for.
  * clear: reset the key to unset.
+ * instances: for indexed and prefix keys, the full keys (without prefix,
+ *      e.g. "net.0.type") that have a value; NULL for plain keys.
+ *
+ * Indexed keys are named with an "N" for the index: "net.N.type".
  */
 struct conf_key {
 	const char *name; /* "uts.name", or a prefix ending in '.' ("sysctl.") */
 	int (*set)(const char *key, const char *value, struct mgr_conf *conf, struct conf_error *err);
 	int (*get)(const char *key, const struct mgr_conf *conf, char **ret);
 	int (*clear)(const char *key, struct mgr_conf *conf);
+	unsigned flags; /* CONF_KEY_* */
+	int (*instances)(const struct mgr_conf *conf, char ***ret);
 };
 
 /* Strip "mgr." or "lxc."; NULL if key has neither prefix. */
@@ -149,23 +181,56 @@ const char *conf_key_strip_prefix(const char *key);
 const struct conf_key *conf_key_lookup(const char *key);
 const struct conf_key *conf_key_table(size_t *ret_n);
 
-/* Set one key as if read from file:line ("" and 0 when not from a file). */
+/* Set one key (with or without prefix) as "mgr set" would: the value is
+ * applied and the unexpanded text edited to match (a single-value key's
+ * line is replaced in place, a list key gets a new line, an empty value
+ * removes the key's lines).  "include" reads the file and adds an include
+ * line.  -EINVAL with err filled on an unknown key or a bad value. */
 int conf_set_item(struct mgr_conf *conf, const char *key, const char *value,
 		  struct conf_error *err);
+/* *ret = NULL when unset; -EINVAL for an unknown key.  "include" gives the
+ * top-level includes as written. */
 int conf_get_item(const struct mgr_conf *conf, const char *key, char **ret);
+/* Unset the key and remove its lines from the unexpanded text.  Clearing
+ * "include" removes the include lines; the values read from them stay
+ * until the config is read again. */
 int conf_clear_item(struct mgr_conf *conf, const char *key);
+/* Apply key = value without touching the unexpanded text (as the parser
+ * does).  "include" is not a table key and is refused here. */
+int conf_apply(struct mgr_conf *conf, const char *key, const char *value,
+	       struct conf_error *err);
 
 /* Read a config file into conf (later values add to or override earlier
  * ones, as in LXC).  -ENOENT if the file is missing, -EINVAL on a bad line
- * with err naming file, line and key, -ELOOP on an include loop. */
+ * (or a missing include) with err naming file, line and key, -ELOOP on an
+ * include loop with err naming the chain.  Its lines are appended to the
+ * unexpanded text. */
 int conf_read_file(struct mgr_conf *conf, const char *path, struct conf_error *err);
 /* Parse text (as from a file named origin). */
 int conf_read_string(struct mgr_conf *conf, const char *text, const char *origin,
 		     struct conf_error *err);
-/* Write every set key as "mgr.key = value" lines. */
+/* Write the unexpanded text: the user's lines, comments and includes. */
 int conf_write(const struct mgr_conf *conf, FILE *f);
-/* Write to path atomically (temp file + rename). */
+/* Write the unexpanded text to path atomically (temp file + rename). */
 int conf_write_file(const struct mgr_conf *conf, const char *path);
+/* Write every set key canonically, one "mgr.key = value" line per value,
+ * as the table's get functions give them (includes expanded). */
+int conf_dump(const struct mgr_conf *conf, FILE *f);
+/* Edit the unexpanded text after key (without prefix) was set to value
+ * (empty: cleared); see conf_set_item(). */
+int conf_unexpanded_update(struct mgr_conf *conf, const struct conf_key *k,
+			   const char *key, const char *value);
+/* Remove the "mgr.include" lines from the unexpanded text. */
+int conf_unexpanded_remove_includes(struct mgr_conf *conf);
+
+/* Checks across keys, run before a start: cap.drop with cap.keep, a
+ * namespace both cloned and kept, a network type that contradicts the
+ * namespace keys.  -EINVAL with err filled. */
+int conf_validate(const struct mgr_conf *conf, struct conf_error *err);
+
+/* Read path (a file or a directory of *.conf files; relative to the
+ * working directory) as an include given through conf_set_item(). */
+int conf_read_include(struct mgr_conf *conf, const char *path, struct conf_error *err);
 
 /* Helpers shared with the start path. */
 int conf_signal_from_name(const char *s);      /* "SIGKILL", "KILL", "9", "SIGRTMIN+3" */
@@ -173,5 +238,50 @@ int conf_namespace_from_name(const char *s);   /* "pid" -> CLONE_NEWPID, ... */
 const char *conf_namespace_name(int flag);
 int conf_capability_from_name(const char *s);  /* "sys_admin", "CAP_SYS_ADMIN", "21" */
 int conf_size_from_string(const char *s, unsigned long long *ret); /* "1M", "64K", "100" */
+
+/*
+ * Value parsers (conf_values.c).  They return 0 or a negative errno;
+ * the check functions return -EINVAL with *ret_why set to a short static
+ * reason ("not a number") for the "bad value" message.
+ */
+/* Decimal digits only, no sign or junk: -EINVAL, -ERANGE above max. */
+int conf_parse_ull(const char *s, unsigned long long max, unsigned long long *ret);
+/* Optional '-', decimal digits: -EINVAL, -ERANGE outside min..max. */
+int conf_parse_ll(const char *s, long long min, long long max, long long *ret);
+/* "SIGPWR", or "SIGRTMIN+N" for real-time signals. */
+int conf_signal_name(int sig, char **ret);
+/* Lower-case name without "cap_", NULL for a number we have no name for. */
+const char *conf_capability_name(int cap);
+/* The largest unit that divides size exactly: "64K", "1M", "100". */
+int conf_size_format(unsigned long long size, char **ret);
+/* A name or a number 0..8: the MGR_LOG_* level, or -EINVAL. */
+int conf_log_level_from_string(const char *s);
+const char *conf_log_level_name(int level);
+/* "nofile" -> RLIMIT_NOFILE, or -EINVAL. */
+int conf_prlimit_resource_from_name(const char *s);
+const char *conf_prlimit_resource_name(int resource);
+/* "N", "unlimited" or "SOFT:HARD" with soft <= hard. */
+int conf_prlimit_from_string(const char *s, rlim_t *ret_soft, rlim_t *ret_hard,
+			     const char **ret_why);
+int conf_prlimit_format(rlim_t soft, rlim_t hard, char **ret);
+/* Apply one mount.auto word ("proc:mixed", "cgroup:ro:force") to *mask,
+ * replacing the earlier choice of its group. */
+int conf_mount_auto_apply(const char *word, unsigned *mask);
+/* Canonical words, space-separated, proc then sys then cgroup. */
+int conf_mount_auto_format(unsigned mask, char **ret);
+/* Namespace names in a fixed order, space-separated. */
+int conf_namespaces_format(int mask, char **ret);
+/* Words joined with spaces, quoted so strv_split_quoted() gives them back. */
+int conf_join_quoted(char *const *words, char **ret);
+
+int conf_check_hostname(const char *s, const char **ret_why);
+int conf_check_arch(const char *s, const char **ret_why);
+int conf_check_absolute_path(const char *s, const char **ret_why);
+int conf_check_mount_options(const char *s, const char **ret_why);
+int conf_check_mount_entry(const char *s, const char **ret_why);
+int conf_check_dir_name(const char *s, const char **ret_why);
+int conf_check_env(const char *s, const char **ret_why);
+int conf_check_group_name(const char *s, const char **ret_why);
+int conf_check_sysctl_name(const char *s, const char **ret_why);
 
 #endif
