@@ -362,12 +362,15 @@ _public_ int mgr_monitor_states(const char *path, const char *name_regex, int ti
 		}
 		if (r == 0)
 			break;
+		/* Only the watchers p[] was built for; new ones come next round. */
+		size_t polled = n;
+
 		r = 0;
 		if (p[0].revents) {
 			drain(ino);
 			r = watch_scan(&w, &n, path, have_re ? &re : NULL, false);
 		}
-		for (size_t i = 0; r == 0 && i < n; i++) {
+		for (size_t i = 0; r == 0 && i < polled; i++) {
 			struct cmd_rsp rsp;
 
 			if (!p[i + 1].revents)
