@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Shared by cgroup.c and the two drivers, not by the rest of libmgr.
+ * Shared by the files of src/lib/cgroups, not by the rest of libmgr.
  *
  * The host's hierarchies are found once per process (struct cgroup_host).
  * A struct cgroup is the container's directory in each of them, plus the
@@ -9,6 +9,12 @@
  *         the cgroup2 mount too, through the v2 helpers below;
  *   v2.c  pure v2 hosts: one cgroup2 hierarchy at /sys/fs/cgroup.
  * The v2 helpers take the directory they work on, so both drivers use them.
+ * The other files:
+ *   cgroup.c  the public entry points, which pick the driver;
+ *   layout.c  the host's hierarchies, read from what is mounted;
+ *   tree.c    one directory and its subtree, in any hierarchy;
+ *   driver.c  what both drivers do alike over every hierarchy;
+ *   mount.c   mounting the hierarchies inside the container.
  */
 #ifndef MGR_CGROUP_INTERNAL_H
 #define MGR_CGROUP_INTERNAL_H
@@ -89,12 +95,16 @@ struct cgroup_ops {
 extern const struct cgroup_ops cgroup_v1_ops;
 extern const struct cgroup_ops cgroup_v2_ops;
 
-/* ---- cgroup.c: time */
+/* ---- layout.c: the host */
+/* Detected on first use, then the same for the life of the process. */
+int cgroup_host_get(const struct cgroup_host **ret);
+
+/* ---- tree.c: time */
 uint64_t cgroup_now(void);
 /* Sleep *delay_usec (never past deadline), then double it up to 50 ms. */
 void cgroup_backoff(unsigned *delay_usec, uint64_t deadline);
 
-/* ---- cgroup.c: one directory and its subtree, any hierarchy */
+/* ---- tree.c: one directory and its subtree, any hierarchy */
 int cgroup_write(const char *dir, const char *file, const char *value);
 int cgroup_read(const char *dir, const char *file, char **ret);
 /* 1 when a process is listed anywhere in the subtree, 0 when none (or the
@@ -105,7 +115,7 @@ int cgroup_tree_signal(const char *dir, int sig, unsigned *count);
 /* Remove the subtree, children first; retries EBUSY until deadline. */
 int cgroup_tree_remove(const char *dir, uint64_t deadline);
 
-/* ---- cgroup.c: shared driver pieces */
+/* ---- driver.c: shared driver pieces */
 /* mkdir cg->paths (removing empty leftovers); all undone on failure. */
 int cgroup_make_dirs(struct cgroup *cg);
 int cgroup_attach_all(struct cgroup *cg, pid_t pid);
@@ -115,7 +125,7 @@ int cgroup_kill_loop(struct cgroup *cg, uint64_t deadline);
 const char *cgroup_find_path(struct cgroup *cg, const char *controller);
 int cgroup_set_file(struct cgroup *cg, const char *key, const char *value);
 
-/* ---- cgroup.c: mounting inside the container (no allocation) */
+/* ---- mount.c: mounting inside the container (no allocation) */
 enum {
 	CGROUP_MOUNT_RO = 1 << 0,    /* everything read-only */
 	CGROUP_MOUNT_MIXED = 1 << 1, /* the container's own cgroup writable */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the v1 and v2 drivers do alike over every hierarchy of a container's
+ * cgroup: making and removing its directories, moving a process in, the
+ * freeze-kill-thaw loop, and finding the hierarchy that holds a controller.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup-internal.h"
+#include "log.h"
+#include "util/macro.h"
+#include "util/strv.h"
+
+int cgroup_make_dirs(struct cgroup *cg)
+{
+	uint64_t deadline = cgroup_now() + CGROUP_KILL_TIMEOUT_USEC;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < cg->host->n_hier; i++) {
+		/* The caller found it empty: an old container's leftover. */
+		r = cgroup_tree_remove(cg->paths[i], deadline);
+		if (r < 0) {
+			log_debug_errno(r, "Failed to remove leftover cgroup \"%s\": %m", cg->paths[i]);
+			break;
+		}
+		if (mkdir(cg->paths[i], 0755) < 0) {
+			r = log_debug_errno(negative_errno(), "Failed to create cgroup \"%s\": %m",
+					    cg->paths[i]);
+			break;
+		}
+	}
+	if (r == 0)
+		return 0;
+	while (i-- > 0)
+		(void)rmdir(cg->paths[i]);
+	return r;
+}
+
+int cgroup_attach_all(struct cgroup *cg, pid_t pid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (size_t i = 0; i < cg->host->n_hier; i++) {
+		int r = cgroup_write(cg->paths[i], "cgroup.procs", buf);
+
+		if (r < 0)
+			return log_debug_errno(r, "Failed to move %d into \"%s\": %m", (int)pid,
+					       cg->paths[i]);
+	}
+	return 0;
+}
+
+int cgroup_destroy_all(struct cgroup *cg, uint64_t deadline)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < cg->host->n_hier; i++) {
+		int r = cgroup_tree_remove(cg->paths[i], deadline);
+
+		if (r < 0) {
+			log_debug_errno(r, "Failed to remove cgroup \"%s\": %m", cg->paths[i]);
+			if (ret == 0)
+				ret = r;
+		}
+	}
+	return ret;
+}
+
+int cgroup_kill_loop(struct cgroup *cg, uint64_t deadline)
+{
+	unsigned delay = USEC_PER_MSEC;
+
+	for (;;) {
+		unsigned count = 0;
+		uint64_t freeze_until;
+		int r = 0, fr;
+
+		if (cg->ops->is_empty(cg))
+			return 0;
+		if (cgroup_now() >= deadline)
+			return log_debug_errno(-EBUSY, "cgroup \"%s\" still has processes", cg->dir);
+
+		/* Frozen, nothing can fork between reading the lists and the
+		 * kill; SIGKILL reaches v1-frozen tasks once thawed. */
+		freeze_until = cgroup_now() + CGROUP_KILL_FREEZE_USEC;
+		fr = cg->ops->freeze(cg, freeze_until < deadline ? freeze_until : deadline);
+		for (size_t i = 0; i < cg->host->n_hier && r >= 0; i++)
+			r = cgroup_tree_signal(cg->paths[i], SIGKILL, &count);
+		if (fr != -EOPNOTSUPP)
+			(void)cg->ops->thaw(cg);
+		if (r < 0)
+			return log_debug_errno(r, "Failed to kill the processes of \"%s\": %m", cg->dir);
+		log_debug("Sent %u SIGKILLs in \"%s\" (a process once per hierarchy)", count,
+			  cg->dir);
+		cgroup_backoff(&delay, deadline);
+	}
+}
+
+/* Index of the hierarchy holding controller; "" is the cgroup2 one. */
+static int find_hierarchy(struct cgroup *cg, const char *controller)
+{
+	if (!controller || !*controller)
+		return cg->unified;
+	for (size_t i = 0; i < cg->host->n_hier; i++) {
+		const struct cgroup_hierarchy *h = &cg->host->hier[i];
+
+		if (strv_contains(h->controllers, controller))
+			return (int)i;
+		/* "systemd" for name=systemd */
+		if (!h->unified && strncmp(controller, "name=", 5) != 0 && h->options &&
+		    strstr(h->options, ",name=") && streq(h->dir, controller))
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *cgroup_find_path(struct cgroup *cg, const char *controller)
+{
+	int i = find_hierarchy(cg, controller);
+
+	return i < 0 ? NULL : cg->paths[i];
+}
+
+int cgroup_set_file(struct cgroup *cg, const char *key, const char *value)
+{
+	char controller[64];
+	size_t len = strcspn(key, ".");
+	const char *dir;
+	int r;
+
+	if (len == 0 || !key[len] || len >= sizeof(controller))
+		return -EINVAL;
+	memcpy(controller, key, len);
+	controller[len] = 0;
+	/* cgroup.* files: the cgroup2 hierarchy */
+	dir = cgroup_find_path(cg, streq(controller, "cgroup") ? "" : controller);
+	if (!dir)
+		return log_debug_errno(-EOPNOTSUPP, "No cgroup hierarchy holds \"%s\"", controller);
+	r = cgroup_write(dir, key, value);
+	if (r < 0)
+		return log_debug_errno(r, "Failed to write \"%s\" to \"%s/%s\": %m", value, dir, key);
+	return 0;
+}

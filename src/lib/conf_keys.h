@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Shared by the key table (conf_keys.c) and its groups of keys, not by the
+ * rest of libmgr, which goes through conf_key_lookup() and conf_key_table().
+ *
+ * Every key "a.b" has key_set_a_b, key_get_a_b and key_clear_a_b, with the
+ * signatures of struct conf_key; indexed and prefix keys also have
+ * key_instances_*.  They are declared here, grouped by the file that
+ * defines them, so that the table can name them all.
+ */
+#ifndef MGR_CONF_KEYS_H
+#define MGR_CONF_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "conf.h"
+
+/* ---- conf_keys.c: key names */
+/* key without its "mgr." or "lxc." prefix, key itself when it has none. */
+const char *conf_key_bare(const char *key);
+/* "N.rest": N in 0..CONF_NET_MAX-1 without leading zeros; *ret_rest = "rest". */
+int conf_key_parse_index(const char *s, unsigned *ret_index, const char **ret_rest);
+
+/* ---- conf_keys_field.c: one field of struct mgr_conf */
+/* *ret = a copy of s, NULL when s is NULL. */
+int conf_key_dup(const char *s, char **ret);
+/* *field = a copy of value, NULL when value is empty. */
+int conf_key_replace_string(char **field, const char *value);
+/* The same after check(value) (when given) accepts a non-empty value. */
+int conf_key_set_string(const char *key, const char *value, char **field,
+			int (*check)(const char *, const char **), struct conf_error *err);
+/* The words of v, one per line; NULL for none. */
+int conf_key_get_strv(char *const *v, char **ret);
+void conf_key_clear_strv(char ***v);
+/* A number in min..max, or -EINVAL with err naming the key. */
+int conf_key_parse_number(const char *key, const char *value, long long min, long long max,
+			  long long *ret, struct conf_error *err);
+/* v as text; NULL when it equals unset. */
+int conf_key_format_number(long long v, long long unset, char **ret);
+/* Add the words not yet in *v; takes nothing from words. */
+int conf_key_merge_words(char ***v, char *const *words);
+
+/* A key with a string field and an optional check. */
+#define STRING_KEY(id, field, check)                                                         \
+	int key_set_##id(const char *key, const char *value, struct mgr_conf *conf,          \
+			 struct conf_error *err)                                             \
+	{                                                                                    \
+		return conf_key_set_string(key, value, &conf->field, check, err);            \
+	}                                                                                    \
+	int key_get_##id(const char *key, const struct mgr_conf *conf, char **ret)           \
+	{                                                                                    \
+		return conf_key_dup(conf->field, ret);                                       \
+	}                                                                                    \
+	int key_clear_##id(const char *key, struct mgr_conf *conf)                           \
+	{                                                                                    \
+		free(conf->field);                                                           \
+		conf->field = NULL;                                                          \
+		return 0;                                                                    \
+	}
+
+/* A key with an integer field in min..max, unset when equal to unset. */
+#define NUMBER_KEY(id, field, min, max, unset)                                               \
+	int key_set_##id(const char *key, const char *value, struct mgr_conf *conf,          \
+			 struct conf_error *err)                                             \
+	{                                                                                    \
+		long long v = (unset);                                                       \
+		int r;                                                                       \
+                                                                                             \
+		if (*value) {                                                                \
+			r = conf_key_parse_number(key, value, (min), (max), &v, err);        \
+			if (r < 0)                                                           \
+				return r;                                                    \
+		}                                                                            \
+		conf->field = (__typeof__(conf->field))v;                                    \
+		return 0;                                                                    \
+	}                                                                                    \
+	int key_get_##id(const char *key, const struct mgr_conf *conf, char **ret)           \
+	{                                                                                    \
+		return conf_key_format_number((long long)conf->field, (unset), ret);         \
+	}                                                                                    \
+	int key_clear_##id(const char *key, struct mgr_conf *conf)                           \
+	{                                                                                    \
+		conf->field = (__typeof__(conf->field))(unset);                              \
+		return 0;                                                                    \
+	}
+
+/* ---- the keys */
+#define DECLARE_KEY(id)                                                                      \
+	int key_set_##id(const char *key, const char *value, struct mgr_conf *conf,          \
+			 struct conf_error *err);                                            \
+	int key_get_##id(const char *key, const struct mgr_conf *conf, char **ret);          \
+	int key_clear_##id(const char *key, struct mgr_conf *conf)
+#define DECLARE_KEY_MANY(id)                                                                 \
+	DECLARE_KEY(id);                                                                     \
+	int key_instances_##id(const struct mgr_conf *conf, char ***ret)
+
+/* conf_keys_rootfs.c */
+DECLARE_KEY(rootfs_path);
+DECLARE_KEY(rootfs_mount);
+DECLARE_KEY(rootfs_options);
+DECLARE_KEY(mount_entry);
+DECLARE_KEY(mount_fstab);
+DECLARE_KEY(mount_auto);
+DECLARE_KEY(autodev);
+DECLARE_KEY(tty_max);
+DECLARE_KEY(tty_dir);
+DECLARE_KEY(pty_max);
+DECLARE_KEY(console_path);
+DECLARE_KEY(console_logfile);
+DECLARE_KEY(console_size);
+DECLARE_KEY(console_buffer_size);
+
+/* conf_keys_exec.c */
+DECLARE_KEY(uts_name);
+DECLARE_KEY(arch);
+DECLARE_KEY(init_cmd);
+DECLARE_KEY(init_cwd);
+DECLARE_KEY(init_uid);
+DECLARE_KEY(init_gid);
+DECLARE_KEY(environment);
+DECLARE_KEY(signal_halt);
+DECLARE_KEY(signal_reboot);
+DECLARE_KEY(signal_stop);
+DECLARE_KEY(cap_drop);
+DECLARE_KEY(cap_keep);
+DECLARE_KEY(namespace_clone);
+DECLARE_KEY(namespace_keep);
+
+/* conf_keys_net.c */
+DECLARE_KEY(net);
+DECLARE_KEY_MANY(net_type);
+
+/* conf_keys_manage.c */
+DECLARE_KEY(log_file);
+DECLARE_KEY(log_level);
+DECLARE_KEY(start_auto);
+DECLARE_KEY(start_delay);
+DECLARE_KEY(start_order);
+DECLARE_KEY(group);
+
+/* conf_keys_kernel.c */
+DECLARE_KEY_MANY(prlimit);
+DECLARE_KEY_MANY(sysctl);
+
+#endif
