@@ -244,6 +244,9 @@ static int child_setup(const struct child_args *a)
 	char err[400] = "";
 	char **env;
 
+	r = cgroup_enter_self(ctx->cg, a->in_unified);
+	if (r < 0)
+		return sync_error(fd, r, "Failed to enter the cgroup of \"%s\"", a->c->name);
 	r = sync_expect(fd, SYNC_GO, NULL);
 	if (r < 0)
 		return r;

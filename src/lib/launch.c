@@ -237,6 +237,7 @@ _public_ int mgr_start(struct mgr_container *c, const struct mgr_start_options *
 			log_set_level(c->conf->log_level);
 	}
 	log_set_prefix(c->name);
+	log_debug("starting \"%s\"", c->name);
 	m.listen_fd = control_socket(c, m.socket_path, sizeof(m.socket_path));
 	if (m.listen_fd < 0) {
 		r = m.listen_fd;

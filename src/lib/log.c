@@ -69,9 +69,9 @@ int log_msg(enum mgr_log_level level, int err, const char *fmt, ...)
 		goto out;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	n = snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s%s%s[%d] %s: ",
+	n = snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ %s%s%s[%d] %s: ",
 		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, ts.tv_nsec / 1000000, log_prefix, *log_prefix ? " " : "",
+		     tm.tm_sec, ts.tv_nsec / 1000, log_prefix, *log_prefix ? " " : "",
 		     "mgr", (int)getpid(), level_names[level]);
 	va_start(ap, fmt);
 	errno = err < 0 ? -err : saved;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,10 @@ static int handle_kill(struct monitor *m)
 	m->stop_requested = true;
 	state_set(m, MGR_STOPPING);
 	(void)kill(m->ctx->init_pid, conf->signal_stop ? conf->signal_stop : SIGKILL);
+	/* With its own PID namespace, the kernel ends everything with init;
+	 * what else joined the cgroup goes at teardown. */
+	if (m->ctx->clone_flags & CLONE_NEWPID)
+		return 0;
 	return cgroup_kill_all(m->ctx->cg);
 }
 

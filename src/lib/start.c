@@ -33,18 +33,32 @@ static int namespaces_wanted(const struct mgr_conf *conf)
 	return flags | CLONE_NEWNS; /* the mount namespace is not optional */
 }
 
-/* A fork-like clone into new namespaces, with a pidfd where the kernel has
- * clone3.  The cgroup namespace is made by the child after it has been
- * moved into its cgroup, so that cgroup becomes its root. */
-static pid_t clone_ns(int flags, int *ret_pidfd)
+/* A fork-like clone into new namespaces, with a pidfd, straight into the
+ * container's cgroup2 directory where the kernel can (clone3 with
+ * CLONE_INTO_CGROUP); *ret_in_unified says whether that happened.  The
+ * cgroup namespace is made by the child once it is in all its cgroups, so
+ * that they become its root. */
+static pid_t clone_ns(int flags, int cgroup_fd, int *ret_pidfd, bool *ret_in_unified)
 {
 	struct clone_args args = {
 		.flags = (uint64_t)(flags & ~CLONE_NEWCGROUP) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid;
 
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = cgroup_fd;
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid >= 0) {
+			*ret_in_unified = true;
+			return pid;
+		}
+		args.flags &= ~CLONE_INTO_CGROUP;
+	}
+	*ret_in_unified = false;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS) {
 		*ret_pidfd = -1;
 		pid = syscall(SYS_clone, (unsigned long)(flags & ~CLONE_NEWCGROUP) | SIGCHLD, NULL,
@@ -64,8 +78,9 @@ int start_spawn(struct start_ctx *ctx)
 	struct mgr_container *c = ctx->c;
 	const struct mgr_conf *conf = c->conf;
 	bool console = !(conf->console_path && streq(conf->console_path, "none"));
-	int sv[2], flags = namespaces_wanted(conf), status, r;
+	int sv[2], flags = namespaces_wanted(conf), status, r, cgroup_fd;
 	struct sync_msg msg = { 0 };
+	bool in_unified;
 
 	ctx->init_pid = 0;
 	ctx->pidfd = -1;
@@ -80,16 +95,23 @@ int start_spawn(struct start_ctx *ctx)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return start_fail(ctx, container_error(c, -errno, "Failed to create a socketpair"));
 
-	ctx->init_pid = clone_ns(flags, &ctx->pidfd);
+	ctx->clone_flags = flags;
+	cgroup_fd = cgroup_clone_fd(ctx->cg);
+	ctx->init_pid = clone_ns(flags, cgroup_fd, &ctx->pidfd, &in_unified);
+	r = -errno;
+	if (cgroup_fd >= 0 && ctx->init_pid != 0)
+		close(cgroup_fd);
 	if (ctx->init_pid < 0) {
-		r = -errno;
 		close(sv[0]);
 		close(sv[1]);
 		ctx->init_pid = 0;
 		return start_fail(ctx, container_error(c, r, "Failed to clone into new namespaces"));
 	}
 	if (ctx->init_pid == 0) {
-		struct child_args a = { .c = c, .ctx = ctx, .sync_fd = sv[1], .clone_flags = flags };
+		struct child_args a = {
+			.c = c, .ctx = ctx, .sync_fd = sv[1], .clone_flags = flags,
+			.in_unified = in_unified,
+		};
 
 		close(sv[0]);
 		child_run(&a);
@@ -97,11 +119,6 @@ int start_spawn(struct start_ctx *ctx)
 	close(sv[1]);
 	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
 
-	r = cgroup_attach(ctx->cg, ctx->init_pid);
-	if (r < 0) {
-		container_error(c, r, "Failed to move init into its cgroup");
-		goto kill;
-	}
 	r = sync_send(sv[0], SYNC_GO);
 	if (r == 0)
 		r = sync_expect(sv[0], SYNC_EXEC, &msg);
@@ -121,6 +138,7 @@ int start_spawn(struct start_ctx *ctx)
 	}
 	close(sv[0]);
 	terminals_close_slaves(&ctx->term);
+	log_debug("init of \"%s\" executed", c->name);
 	return 0;
 kill:
 	kill(ctx->init_pid, SIGKILL);

@@ -3,9 +3,9 @@
  * Starting a container's init.  The order, in the monitor (parent) and the
  * new init (child), is:
  *
- *   parent: cgroup, ptys, socketpair, clone(new namespaces)
- *   child:  wait for GO
- *   parent: move the child into the cgroup, GO
+ *   parent: cgroup, ptys, socketpair, clone(new namespaces, into cgroup2)
+ *   child:  move itself into the v1 cgroups, wait for GO
+ *   parent: GO
  *   child:  unshare(cgroup ns), make / a slave, bind the rootfs, mount.auto
  *           (proc, sysctl, sys, cgroup), /dev, console and ttys, mount.entry
  *           and mount.fstab, hostname, pivot_root, rlimits, stdio on the
@@ -33,6 +33,7 @@ struct start_ctx {
 	struct terminals term;
 	pid_t init_pid;
 	int pidfd;
+	int clone_flags; /* the namespaces init got */
 };
 
 /* Bring up init.  On failure everything made is removed again and the
@@ -47,6 +48,7 @@ struct child_args {
 	const struct start_ctx *ctx;
 	int sync_fd;
 	int clone_flags;
+	bool in_unified; /* cloned into the cgroup2 directory already */
 };
 _noreturn_ void child_run(const struct child_args *a);
 

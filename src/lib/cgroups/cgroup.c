@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,16 @@ int cgroup_open(const char *name, struct cgroup **ret)
 int cgroup_attach(struct cgroup *cg, pid_t pid)
 {
 	return cg->ops->attach(cg, pid);
+}
+
+int cgroup_clone_fd(struct cgroup *cg)
+{
+	int fd;
+
+	if (cg->unified < 0)
+		return -ENOENT;
+	fd = open(cg->paths[cg->unified], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 bool cgroup_is_empty(struct cgroup *cg)

@@ -36,6 +36,18 @@ void cgroup_free(struct cgroup *cg);
 
 /* Move pid into the container's cgroup in every hierarchy. */
 int cgroup_attach(struct cgroup *cg, pid_t pid);
+/*
+ * Entering the cgroup without the kernel's global threadgroup lock, whose
+ * first writer waits a whole RCU grace period (milliseconds):
+ * cgroup_clone_fd() gives the cgroup2 directory for clone3's
+ * CLONE_INTO_CGROUP (-ENOENT on a host without cgroup2), and the cloned
+ * child, while single-threaded, calls cgroup_enter_self() to move itself
+ * into every v1 hierarchy through "tasks" (and into the cgroup2 one through
+ * cgroup.procs unless in_unified).  No allocation: safe after clone.
+ */
+int cgroup_clone_fd(struct cgroup *cg);
+int cgroup_enter_self(struct cgroup *cg, bool in_unified);
+
 /* True when no process is left in the container's cgroup. */
 bool cgroup_is_empty(struct cgroup *cg);
 /* SIGKILL every process in the cgroup, repeating until it is empty

@@ -59,6 +59,23 @@ int cgroup_attach_all(struct cgroup *cg, pid_t pid)
 	return 0;
 }
 
+int cgroup_enter_self(struct cgroup *cg, bool in_unified)
+{
+	for (size_t i = 0; i < cg->host->n_hier; i++) {
+		bool unified = cg->host->hier[i].unified;
+		int r;
+
+		if (unified && in_unified)
+			continue;
+		/* "0" is the writer itself; one thread through "tasks" needs no
+		 * global lock, and a single-threaded process is that thread. */
+		r = cgroup_write(cg->paths[i], unified ? "cgroup.procs" : "tasks", "0");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int cgroup_destroy_all(struct cgroup *cg, uint64_t deadline)
 {
 	int ret = 0;
