@@ -29,12 +29,15 @@ def timed(*cmd):
     return time.perf_counter() - t
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
+def memory_kib(pid):
+    """RSS, PSS and private memory of a process, in KiB (smaps_rollup)."""
+    got = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
+            parts = line.split()
+            if parts[0] in ("Rss:", "Pss:", "Private_Clean:", "Private_Dirty:"):
+                got[parts[0][:-1]] = int(parts[1])
+    return got["Rss"], got["Pss"], got["Private_Clean"] + got["Private_Dirty"]
 
 
 class Mgr:
@@ -140,12 +143,13 @@ def main():
             s, k = measure(tool, "b", a.rounds)
             run(*tool.start_cmd("b"))
             time.sleep(0.5)
-            rss = rss_kib(tool.monitor_pid("b"))
+            rss, pss, private = memory_kib(tool.monitor_pid("b"))
             run(*tool.kill_cmd("b"))
             seq = sequential(tool, "b", a.sequential)
             rows[tool.label] = dict(start=statistics.median(s) * 1000,
                                     kill=statistics.median(k) * 1000,
-                                    seq=seq, rss=rss / 1024)
+                                    seq=seq, rss=rss / 1024, pss=pss / 1024,
+                                    private=private / 1024)
 
         m, l = rows["mgr"], rows["lxc"]
         lines = [
@@ -159,6 +163,8 @@ def main():
             f"| kill-stop, median ms | {m['kill']:.1f} | {l['kill']:.1f} | {m['kill']/l['kill']:.2f} |",
             f"| {a.sequential} sequential start+kill, s | {m['seq']:.2f} | {l['seq']:.2f} | {m['seq']/l['seq']:.2f} |",
             f"| monitor RSS, MiB | {m['rss']:.2f} | {l['rss']:.2f} | {m['rss']/l['rss']:.2f} |",
+            f"| monitor PSS, MiB | {m['pss']:.2f} | {l['pss']:.2f} | {m['pss']/l['pss']:.2f} |",
+            f"| monitor private, MiB | {m['private']:.2f} | {l['private']:.2f} | {m['private']/l['private']:.2f} |",
         ]
         text = "\n".join(lines) + "\n"
         print(text)
