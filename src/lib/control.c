@@ -140,8 +140,8 @@ static void drain(int fd)
 		;
 }
 
-_public_ int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout,
-		      enum mgr_state *ret)
+static int wait_states(struct mgr_container *c, unsigned state_mask, int timeout,
+		       enum mgr_state *ret)
 {
 	long long deadline = timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
 	_cleanup_close_ int ino = -1;
@@ -189,6 +189,16 @@ _public_ int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout,
 timeout:
 	return container_error(c, -ETIMEDOUT, "\"%s\" did not reach the state in %d s", c->name,
 			       timeout);
+}
+
+_public_ int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout,
+		      enum mgr_state *ret)
+{
+	int r = wait_states(c, state_mask, timeout, ret);
+
+	/* The watch may have made the runtime directory: leave none behind. */
+	runtime_dir_tidy(c->path);
+	return r;
 }
 
 _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int timeout, bool nowait)
@@ -397,6 +407,7 @@ out:
 	free(w);
 	if (ino >= 0)
 		close(ino);
+	runtime_dir_tidy(path);
 	if (have_re)
 		regfree(&re);
 	return r;
