@@ -244,25 +244,31 @@ static int child_setup(const struct child_args *a)
 	char err[400] = "";
 	char **env;
 
-	r = cgroup_enter_self(ctx->cg, a->in_unified);
-	if (r < 0)
-		return sync_error(fd, r, "Failed to enter the cgroup of \"%s\"", a->c->name);
-	r = sync_expect(fd, SYNC_GO, NULL);
-	if (r < 0)
-		return r;
-	if ((a->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return sync_error(fd, -errno, "Failed to create a cgroup namespace");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return sync_error(fd, -errno, "Failed to make the mount tree private");
-
 	rootfd = rootfs_prepare(conf, rootfs, fd);
 	if (rootfd < 0)
 		return rootfd;
-	r = mount_auto_setup(rootfd, conf, ctx->cg, err, sizeof(err));
+	r = mount_auto_setup(rootfd, conf, err, sizeof(err));
 	if (r == 0)
 		r = dev_setup(rootfd, conf, &ctx->term, err, sizeof(err));
 	if (r < 0)
 		return sync_report(fd, r, err);
+
+	/* The host's cgroup tree is still in view: join, then hide it. */
+	r = sync_expect(fd, SYNC_GO, NULL);
+	if (r < 0)
+		return r;
+	r = cgroup_enter_self(ctx->cg, a->in_unified);
+	if (r < 0)
+		return sync_error(fd, r, "Failed to enter the cgroup of \"%s\"", a->c->name);
+	if ((a->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return sync_error(fd, -errno, "Failed to create a cgroup namespace");
+	if (conf->mount_auto & MOUNT_AUTO_CGROUP_MASK) {
+		r = cgroup_mount_in_container(ctx->cg, rootfd, conf->mount_auto);
+		if (r < 0)
+			return sync_error(fd, r, "Failed to mount the cgroup tree");
+	}
 	r = mounts_apply(rootfd, conf, fd);
 	if (r < 0)
 		return r;

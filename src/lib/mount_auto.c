@@ -114,8 +114,7 @@ static int mount_sys(int rootfd, unsigned flags, char *err, size_t errlen)
 	return r;
 }
 
-int mount_auto_setup(int rootfd, const struct mgr_conf *conf, struct cgroup *cg, char *err,
-		     size_t errlen)
+int mount_auto_setup(int rootfd, const struct mgr_conf *conf, char *err, size_t errlen)
 {
 	unsigned flags = conf->mount_auto;
 	int r;
@@ -135,13 +134,6 @@ int mount_auto_setup(int rootfd, const struct mgr_conf *conf, struct cgroup *cg,
 		r = mount_sys(rootfd, flags, err, errlen);
 		if (r < 0)
 			return r;
-	}
-	if (flags & MOUNT_AUTO_CGROUP_MASK) {
-		r = cgroup_mount_in_container(cg, rootfd, flags);
-		if (r < 0) {
-			snprintf(err, errlen, "Failed to mount the cgroup tree: %s", strerror(-r));
-			return r;
-		}
 	}
 	return 0;
 }

@@ -84,7 +84,7 @@ int start_spawn(struct start_ctx *ctx)
 
 	ctx->init_pid = 0;
 	ctx->pidfd = -1;
-	r = cgroup_create(c->name, &ctx->cg);
+	r = cgroup_create_begin(c->name, &ctx->cg);
 	if (r < 0)
 		return container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
 							  : "Failed to create the cgroup of \"%s\"",
@@ -119,6 +119,12 @@ int start_spawn(struct start_ctx *ctx)
 	close(sv[1]);
 	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
 
+	/* The other cgroups, while the child mounts what needs none. */
+	r = cgroup_create_finish(ctx->cg);
+	if (r < 0) {
+		container_error(c, r, "Failed to create the cgroup of \"%s\"", c->name);
+		goto kill;
+	}
 	r = sync_send(sv[0], SYNC_GO);
 	if (r == 0)
 		r = sync_expect(sv[0], SYNC_EXEC, &msg);

@@ -3,13 +3,15 @@
  * Starting a container's init.  The order, in the monitor (parent) and the
  * new init (child), is:
  *
- *   parent: cgroup, ptys, socketpair, clone(new namespaces, into cgroup2)
- *   child:  move itself into the v1 cgroups, wait for GO
- *   parent: GO
- *   child:  unshare(cgroup ns), make / a slave, bind the rootfs, mount.auto
- *           (proc, sysctl, sys, cgroup), /dev, console and ttys, mount.entry
- *           and mount.fstab, hostname, pivot_root, rlimits, stdio on the
- *           console, close fds, bounding set, identity, exec init
+ *   parent: cgroup2 directory, ptys, socketpair, clone(new namespaces,
+ *           into the cgroup2 directory)
+ *   child:  make / a slave, bind the rootfs, proc, sysctl, sys, /dev,
+ *           console and ttys; wait for GO
+ *   parent: the v1 cgroup directories meanwhile; GO
+ *   child:  move itself into the v1 cgroups, unshare(cgroup ns), the
+ *           cgroup tree, mount.entry and mount.fstab, hostname, pivot_root,
+ *           rlimits, stdio on the console, close fds, bounding set,
+ *           identity, exec init
  *   parent: end-of-file on the (close-on-exec) socket: init runs
  */
 #ifndef MGR_START_H

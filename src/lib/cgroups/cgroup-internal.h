@@ -64,6 +64,7 @@ struct cgroup {
 	char **paths; /* paths[i]: the container's cgroup in host->hier[i] */
 	int unified;  /* index of the cgroup2 hierarchy, -1 when there is none */
 	int freezer;  /* index of the v1 freezer hierarchy, -1 when there is none */
+	bool unified_made; /* cgroup_create_begin made paths[unified] already */
 };
 
 /*

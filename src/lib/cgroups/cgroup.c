@@ -71,7 +71,7 @@ static int cgroup_new(const char *name, struct cgroup **ret)
 	return 0;
 }
 
-int cgroup_create(const char *name, struct cgroup **ret)
+int cgroup_create_begin(const char *name, struct cgroup **ret)
 {
 	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
 	int r;
@@ -87,10 +87,45 @@ int cgroup_create(const char *name, struct cgroup **ret)
 		if (r > 0)
 			return log_debug_errno(-EBUSY, "cgroup \"%s\" is in use", cg->paths[i]);
 	}
-	r = cg->ops->create(cg);
+	if (cg->unified >= 0) {
+		const char *path = cg->paths[cg->unified];
+
+		/* Found empty above: an old container's leftover. */
+		r = cgroup_tree_remove(path, cgroup_now() + CGROUP_KILL_TIMEOUT_USEC);
+		if (r < 0)
+			return log_debug_errno(r, "Failed to remove leftover cgroup \"%s\": %m", path);
+		if (mkdir(path, 0755) < 0)
+			return log_debug_errno(negative_errno(), "Failed to create cgroup \"%s\": %m",
+					       path);
+		cg->unified_made = true;
+	}
+	*ret = TAKE_PTR(cg);
+	return 0;
+}
+
+int cgroup_create_finish(struct cgroup *cg)
+{
+	int r = cg->ops->create(cg);
+
 	if (r < 0)
 		return r;
 	log_debug("Created cgroup \"%s\" (%s driver)", cg->dir, cg->ops->name);
+	return 0;
+}
+
+int cgroup_create(const char *name, struct cgroup **ret)
+{
+	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+	int r;
+
+	r = cgroup_create_begin(name, &cg);
+	if (r < 0)
+		return r;
+	r = cgroup_create_finish(cg);
+	if (r < 0) {
+		(void)cgroup_destroy(cg);
+		return r;
+	}
 	*ret = TAKE_PTR(cg);
 	return 0;
 }

@@ -29,6 +29,12 @@ int cgroup_host_layout(enum cgroup_layout *ret);
  * the same name is removed first; a populated one is -EBUSY (someone else
  * runs a container by that name).  On failure nothing is left created. */
 int cgroup_create(const char *name, struct cgroup **ret);
+/* The same in two steps, so that a start can clone init into the cgroup2
+ * directory while the v1 ones are still being made: _begin does the checks
+ * and makes the cgroup2 directory (if the host has one), _finish the rest.
+ * After a failure of _finish, cgroup_destroy() removes what was made. */
+int cgroup_create_begin(const char *name, struct cgroup **ret);
+int cgroup_create_finish(struct cgroup *cg);
 /* Look up an existing container cgroup (for stop/kill from another
  * process); -ENOENT when absent. */
 int cgroup_open(const char *name, struct cgroup **ret);

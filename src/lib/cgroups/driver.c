@@ -25,6 +25,8 @@ int cgroup_make_dirs(struct cgroup *cg)
 	int r = 0;
 
 	for (i = 0; i < cg->host->n_hier; i++) {
+		if (cg->unified_made && (int)i == cg->unified)
+			continue;
 		/* The caller found it empty: an old container's leftover. */
 		r = cgroup_tree_remove(cg->paths[i], deadline);
 		if (r < 0) {
@@ -40,7 +42,8 @@ int cgroup_make_dirs(struct cgroup *cg)
 	if (r == 0)
 		return 0;
 	while (i-- > 0)
-		(void)rmdir(cg->paths[i]);
+		if (!(cg->unified_made && (int)i == cg->unified))
+			(void)rmdir(cg->paths[i]);
 	return r;
 }
 
