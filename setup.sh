@@ -19,7 +19,7 @@ DEPS=(
 	autoconf automake libtool pkg-config make gcc libc6-dev
 	libcap-dev libseccomp-dev libapparmor-dev libselinux1-dev
 	libgnutls28-dev libnl-3-dev libnl-route-3-dev
-	busybox-static debootstrap
+	busybox-static debootstrap tmux
 )
 
 CONTAINER=first

@@ -23,9 +23,9 @@ def run(*cmd, check=True, **kw):
                           stderr=subprocess.PIPE, text=True, **kw)
 
 
-def timed(*cmd):
+def timed(*cmd, **kw):
     t = time.perf_counter()
-    run(*cmd)
+    run(*cmd, **kw)
     return time.perf_counter() - t
 
 
@@ -57,6 +57,9 @@ class Mgr:
 
     def kill_cmd(self, name):
         return ("mgr-stop", "-P", self.path, "-n", name, "-k")
+
+    def attach_cmd(self, name):
+        return ("mgr-attach", "-P", self.path, "-n", name, "--", "true")
 
     def monitor_pid(self, name):
         init = int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout.strip())
@@ -97,6 +100,9 @@ lxc.apparmor.profile = unconfined
     def kill_cmd(self, name):
         return ("lxc-stop", "-P", self.path, "-n", name, "-k")
 
+    def attach_cmd(self, name):
+        return ("lxc-attach", "-P", self.path, "-n", name, "--", "true")
+
     def monitor_pid(self, name):
         init = int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout.strip())
         with open(f"/proc/{init}/stat") as f:
@@ -113,6 +119,11 @@ def measure(tool, name, rounds):
         starts.append(timed(*tool.start_cmd(name)))
         kills.append(timed(*tool.kill_cmd(name)))
     return starts, kills
+
+
+def attach_times(tool, name, rounds):
+    """A command in the running container; no terminal, so neither makes a pty."""
+    return [timed(*tool.attach_cmd(name), stdin=subprocess.DEVNULL) for _ in range(rounds)]
 
 
 def sequential(tool, name, count):
@@ -144,10 +155,12 @@ def main():
             run(*tool.start_cmd("b"))
             time.sleep(0.5)
             rss, pss, private = memory_kib(tool.monitor_pid("b"))
+            attach = attach_times(tool, "b", a.rounds)
             run(*tool.kill_cmd("b"))
             seq = sequential(tool, "b", a.sequential)
             rows[tool.label] = dict(start=statistics.median(s) * 1000,
                                     kill=statistics.median(k) * 1000,
+                                    attach=statistics.median(attach) * 1000,
                                     seq=seq, rss=rss / 1024, pss=pss / 1024,
                                     private=private / 1024)
 
@@ -161,6 +174,7 @@ def main():
             "|---|---|---|---|",
             f"| start to RUNNING, median ms | {m['start']:.1f} | {l['start']:.1f} | {m['start']/l['start']:.2f} |",
             f"| kill-stop, median ms | {m['kill']:.1f} | {l['kill']:.1f} | {m['kill']/l['kill']:.2f} |",
+            f"| attach -- true, median ms | {m['attach']:.1f} | {l['attach']:.1f} | {m['attach']/l['attach']:.2f} |",
             f"| {a.sequential} sequential start+kill, s | {m['seq']:.2f} | {l['seq']:.2f} | {m['seq']/l['seq']:.2f} |",
             f"| monitor RSS, MiB | {m['rss']:.2f} | {l['rss']:.2f} | {m['rss']/l['rss']:.2f} |",
             f"| monitor PSS, MiB | {m['pss']:.2f} | {l['pss']:.2f} | {m['pss']/l['pss']:.2f} |",

@@ -29,6 +29,11 @@ static int cap_last(void)
 	return last;
 }
 
+void caps_prepare(void)
+{
+	(void)cap_last();
+}
+
 static int bound_drop(int cap)
 {
 #ifdef HAVE_LIBCAP

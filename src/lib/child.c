@@ -24,10 +24,9 @@
 #include "rootfs.h"
 #include "start.h"
 #include "sync.h"
+#include "util/exec.h"
 #include "util/fileio.h"
 #include "util/strv.h"
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Bind the rootfs onto rootfs.mount (or itself) and return an fd for it. */
 static int rootfs_prepare(const struct mgr_conf *conf, const char *rootfs, int sync_fd)
@@ -156,8 +155,8 @@ static char **env_build(const struct start_ctx *ctx)
 
 	if (!env)
 		return NULL;
-	if (strv_append(&env, "container=mgr") < 0 || strv_append(&env, "PATH=" DEFAULT_PATH) < 0 ||
-	    strv_append(&env, "TERM=linux") < 0)
+	if (strv_append(&env, "container=mgr") < 0 ||
+	    strv_append(&env, "PATH=" EXEC_DEFAULT_PATH) < 0 || strv_append(&env, "TERM=linux") < 0)
 		goto fail;
 	buf[0] = 0;
 	for (unsigned i = 0; i < ctx->term.n_ttys && n < sizeof(buf) - 16; i++)
@@ -199,39 +198,15 @@ fail:
 	return NULL;
 }
 
-/* execve with a PATH search inside the container for a bare name. */
+/* Execute mgr-init from its fd, or init; a bare name is looked up in the
+ * default PATH inside the container. */
 static int exec_init(const struct start_ctx *ctx, char **env)
 {
-	char *const *argv = ctx->init_argv;
-	char path[4096];
-
 	if (ctx->init_exe_fd >= 0) {
-		syscall(SYS_execveat, ctx->init_exe_fd, "", argv, env, AT_EMPTY_PATH);
+		syscall(SYS_execveat, ctx->init_exe_fd, "", ctx->init_argv, env, AT_EMPTY_PATH);
 		return -errno;
 	}
-	if (strchr(argv[0], '/')) {
-		execve(argv[0], argv, env);
-		return -errno;
-	}
-	for (const char *p = DEFAULT_PATH; *p;) {
-		size_t n = strcspn(p, ":");
-
-		snprintf(path, sizeof(path), "%.*s/%s", (int)n, p, argv[0]);
-		execve(path, argv, env);
-		p += n + (p[n] == ':');
-	}
-	return -ENOENT;
-}
-
-static void signals_reset(void)
-{
-	sigset_t none;
-
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			signal(s, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	return exec_search(ctx->init_argv, env, EXEC_DEFAULT_PATH);
 }
 
 static int child_setup(const struct child_args *a)
@@ -304,7 +279,7 @@ static int child_setup(const struct child_args *a)
 	r = identity_apply(conf, fd);
 	if (r < 0)
 		return r;
-	signals_reset();
+	exec_signals_reset();
 	r = exec_init(ctx, env);
 	return sync_error(fd, r, "Failed to execute \"%s\"", ctx->init_argv[0]);
 }

@@ -16,11 +16,14 @@ enum sync_kind {
 	SYNC_GO = 1,   /* parent -> child: cgroup joined, carry on        */
 	SYNC_EXEC,     /* never sent: the parent waits on it and gets EOF at exec */
 	SYNC_ERROR,    /* child -> parent: failed; err and text say why   */
+	SYNC_PID,      /* attach: the command's pid (in value)            */
+	SYNC_PTY,      /* attach: the pty master, passed with the message */
 };
 
 struct sync_msg {
 	int kind;
 	int err; /* negative errno for SYNC_ERROR */
+	int value;
 	char text[500];
 };
 
@@ -33,5 +36,11 @@ int sync_error(int fd, int err, const char *fmt, ...) _printf_(3, 4);
 
 /* Child side: report a finished sentence msg with err, and return err. */
 int sync_report(int fd, int err, const char *msg);
+
+/* Send kind with value and, when pass_fd >= 0, that descriptor along. */
+int sync_send_value(int fd, enum sync_kind kind, int value, int pass_fd);
+/* Receive the next message, whatever its kind; *ret_fd is a descriptor
+ * that came with it (close-on-exec) or -1.  -EPIPE on end-of-file. */
+int sync_recv(int fd, struct sync_msg *ret, int *ret_fd);
 
 #endif

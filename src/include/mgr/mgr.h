@@ -167,6 +167,65 @@ typedef int (*mgr_monitor_cb)(const char *name, enum mgr_state state, void *user
 int mgr_monitor_states(const char *path, const char *name_regex, int timeout,
 		       mgr_monitor_cb cb, void *userdata);
 
+/* --- attach ------------------------------------------------------------- */
+
+/* The container's namespaces a command can join (mgr_attach_options). */
+enum {
+	MGR_ATTACH_NS_MOUNT = 1 << 0,
+	MGR_ATTACH_NS_PID = 1 << 1,
+	MGR_ATTACH_NS_UTS = 1 << 2,
+	MGR_ATTACH_NS_IPC = 1 << 3,
+	MGR_ATTACH_NS_NET = 1 << 4,
+	MGR_ATTACH_NS_CGROUP = 1 << 5,
+	MGR_ATTACH_NS_ALL = (1 << 6) - 1,
+};
+
+/* What the command keeps of the caller's privileges (elevated). */
+enum {
+	MGR_ATTACH_KEEP_CAPS = 1 << 0,   /* no cap.drop/cap.keep on the bounding set */
+	MGR_ATTACH_KEEP_CGROUP = 1 << 1, /* stay out of the container's cgroup       */
+	MGR_ATTACH_KEEP_LSM = 1 << 2,    /* no LSM label of the container           */
+	MGR_ATTACH_KEEP_ALL = (1 << 3) - 1,
+};
+
+enum mgr_attach_env {
+	/* The caller's environment without what only makes sense on the host
+	 * (XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS, SSH_AUTH_SOCK, LD_PRELOAD,
+	 * ...); HOME, USER, LOGNAME and SHELL describe the user inside. */
+	MGR_ATTACH_ENV_DEFAULT = 0,
+	MGR_ATTACH_ENV_KEEP,  /* the caller's environment unchanged           */
+	MGR_ATTACH_ENV_CLEAR, /* only PATH, TERM, HOME, USER, LOGNAME, SHELL  */
+};
+
+struct mgr_attach_options {
+	unsigned namespaces;   /* MGR_ATTACH_NS_* to join; 0: all of them      */
+	unsigned elevated;     /* MGR_ATTACH_KEEP_*                            */
+	enum mgr_attach_env env_policy;
+	char *const *extra_env; /* "VAR=VALUE" set last (NULL-terminated)       */
+	char *const *keep_vars; /* names of the caller's variables to pass on
+				 * whatever the policy                          */
+	uid_t uid;             /* (uid_t)-1: root                              */
+	gid_t gid;             /* (gid_t)-1: the user's group from the
+				* container's /etc/passwd, else 0             */
+	const char *cwd;       /* NULL: the user's home, else /                */
+	const char *pty_log;   /* interactive sessions: append the output here */
+};
+#define MGR_ATTACH_OPTIONS_INIT { .uid = (uid_t)-1, .gid = (gid_t)-1 }
+
+/* Run argv (NULL or empty: the user's login shell from the container's
+ * /etc/passwd, else /bin/sh) inside the running container c, as a child of
+ * its PID namespace, in its cgroup, with its capability bounding set,
+ * and wait for it.  When stdin and stdout are terminals the command gets a
+ * pty of the container's devpts as its controlling terminal, relayed to
+ * the caller's terminal; otherwise it gets the caller's stdin, stdout and
+ * stderr.  opts NULL: MGR_ATTACH_OPTIONS_INIT.  Returns 0 with the exit
+ * code in *ret_exit_code (128+N for death by signal N).  -ENOENT: c is not
+ * defined, -ESRCH: not running, -EBUSY: frozen or starting or stopping.
+ * When the command cannot be executed the error is returned and, as the
+ * one exception, *ret_exit_code is set too: 127 (not found) or 126. */
+int mgr_attach(struct mgr_container *c, const struct mgr_attach_options *opts,
+	       char *const argv[], int *ret_exit_code);
+
 /* --- listing ------------------------------------------------------------ */
 
 enum {

@@ -198,6 +198,17 @@ int cgroup_thaw(struct cgroup *cg)
 	return cg->ops->thaw(cg);
 }
 
+bool cgroup_is_frozen(struct cgroup *cg)
+{
+	_cleanup_free_ char *v1 = NULL, *v2 = NULL;
+
+	if (cg->freezer >= 0 && cgroup_read(cg->paths[cg->freezer], "freezer.state", &v1) == 0 &&
+	    strncmp(v1, "THAWED", 6) != 0)
+		return true;
+	return cg->unified >= 0 && cgroup_read(cg->paths[cg->unified], "cgroup.freeze", &v2) == 0 &&
+	       v2[0] == '1';
+}
+
 int cgroup_set(struct cgroup *cg, const char *key, const char *value)
 {
 	if (!key || !value || strchr(key, '/'))

@@ -69,6 +69,8 @@ int cgroup_destroy(struct cgroup *cg);
  * cgroup.freeze. */
 int cgroup_freeze(struct cgroup *cg);
 int cgroup_thaw(struct cgroup *cg);
+/* True when the cgroup is frozen or freezing, by either freezer. */
+bool cgroup_is_frozen(struct cgroup *cg);
 /* Write value to the interface file key ("memory.max", "pids.max") of the
  * container's cgroup, in the hierarchy holding the controller named by the
  * key's prefix.  No translation between v1 and v2 names. */
