@@ -45,6 +45,7 @@ static void attach_ctx_done(struct attach_ctx *a)
 	closep(&a->procfd);
 	closep(&a->sock);
 	cgroup_free(a->cg);
+	seccomp_policy_free(a->seccomp);
 	attach_user_done(&a->user);
 	strv_free(a->argv);
 	strv_free(a->env);
@@ -121,17 +122,24 @@ static int command_run(const struct attach_ctx *a)
 	r = cwd_enter(a);
 	if (r < 0)
 		return r;
-	/* Here the container's LSM label and seccomp filter will be applied
-	 * (unless MGR_ATTACH_KEEP_LSM), while CAP_MAC_ADMIN and CAP_SYS_ADMIN
-	 * are still there. */
 	if (!(a->opts->elevated & MGR_ATTACH_KEEP_CAPS)) {
 		r = caps_apply(conf, err, sizeof(err));
 		if (r < 0)
 			return sync_report(a->sock, r, err);
 	}
+	/* Init's confinement, while CAP_SYS_ADMIN allows a filter without
+	 * no_new_privs (the LSM label will join it here). */
+	if (a->seccomp) {
+		r = seccomp_policy_load(a->seccomp, conf->seccomp_allow_nesting);
+		if (r < 0)
+			return sync_error(a->sock, r, "Failed to load the seccomp policy \"%s\"",
+					  conf->seccomp_profile);
+	}
 	r = identity_switch(a);
 	if (r < 0)
 		return r;
+	if (conf->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sync_error(a->sock, -errno, "Failed to set no_new_privs");
 	/* Nothing of the caller's but stdio reaches the command. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		for (int i = 3; i < 1024; i++)
@@ -314,6 +322,14 @@ static int attach_prepare(struct attach_ctx *a, char *const argv[])
 		a->stderr_on_pty = isatty(STDERR_FILENO);
 		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &a->ws) < 0)
 			a->ws = (struct winsize){ .ws_row = 24, .ws_col = 80 };
+	}
+	/* The filter is compiled here, once, and only loaded by the command. */
+	if (c->conf->seccomp_profile && !(o->elevated & MGR_ATTACH_KEEP_LSM)) {
+		char err[512];
+
+		r = seccomp_policy_compile(c->conf->seccomp_profile, &a->seccomp, err, sizeof(err));
+		if (r < 0)
+			return container_error_msg(c, r, err);
 	}
 	caps_prepare();
 	return 0;

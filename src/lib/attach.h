@@ -12,7 +12,8 @@
  *            (CLONE_PARENT), in the container's PID namespace; reports the
  *            command's pid and exits
  *   command  pty of the container (interactive), working directory,
- *            [LSM label, seccomp: not yet], bounding set, uid/gid, exec
+ *            seccomp filter [LSM label: not yet], bounding set, uid/gid,
+ *            no_new_privs, exec
  *   caller   end-of-file on the (close-on-exec) socket: the command runs;
  *            relays the pty or just waits, and returns its exit code
  *
@@ -28,6 +29,7 @@
 
 #include "cgroups/cgroup.h"
 #include "container.h"
+#include "seccomp_policy.h"
 
 /* The user the command runs as, from the container's /etc/passwd. */
 struct attach_user {
@@ -45,6 +47,7 @@ struct attach_ctx {
 	int procfd; /* /proc/PID of init */
 	int ns_flags; /* CLONE_NEW* to join */
 	struct cgroup *cg;
+	struct seccomp_policy *seccomp; /* the container's, unless elevated */
 
 	uid_t uid;
 	gid_t gid;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -276,9 +277,19 @@ static int child_setup(const struct child_args *a)
 	r = caps_apply(conf, err, sizeof(err));
 	if (r < 0)
 		return sync_report(fd, r, err);
+	/* The filter before the identity changes, while CAP_SYS_ADMIN still
+	 * allows one without no_new_privs. */
+	if (ctx->seccomp) {
+		r = seccomp_policy_load(ctx->seccomp, conf->seccomp_allow_nesting);
+		if (r < 0)
+			return sync_error(fd, r, "Failed to load the seccomp policy \"%s\"",
+					  conf->seccomp_profile);
+	}
 	r = identity_apply(conf, fd);
 	if (r < 0)
 		return r;
+	if (conf->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sync_error(fd, -errno, "Failed to set no_new_privs");
 	exec_signals_reset();
 	r = exec_init(ctx, env);
 	return sync_error(fd, r, "Failed to execute \"%s\"", ctx->init_argv[0]);

@@ -91,6 +91,10 @@ struct mgr_conf {
 	char **cap_drop; /* capability names without "cap_" */
 	char **cap_keep;
 
+	char *seccomp_profile;     /* a policy file, LXC's format version 1 or 2 */
+	int seccomp_allow_nesting; /* load it even when already under seccomp */
+	int no_new_privs;          /* PR_SET_NO_NEW_PRIVS before exec */
+
 	int namespace_clone; /* CLONE_NEW* mask, 0 unset (default set) */
 	int namespace_keep;  /* CLONE_NEW* mask */
 

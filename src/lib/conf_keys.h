@@ -128,6 +128,11 @@ DECLARE_KEY(cap_keep);
 DECLARE_KEY(namespace_clone);
 DECLARE_KEY(namespace_keep);
 
+/* conf_keys_security.c */
+DECLARE_KEY(seccomp_profile);
+DECLARE_KEY(seccomp_allow_nesting);
+DECLARE_KEY(no_new_privs);
+
 /* conf_keys_net.c */
 DECLARE_KEY(net);
 DECLARE_KEY_MANY(net_type);

@@ -89,6 +89,13 @@ int start_spawn(struct start_ctx *ctx)
 		return container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
 							  : "Failed to create the cgroup of \"%s\"",
 				       c->name);
+	if (conf->seccomp_profile) {
+		char err[512];
+
+		r = seccomp_policy_compile(conf->seccomp_profile, &ctx->seccomp, err, sizeof(err));
+		if (r < 0)
+			return start_fail(ctx, container_error_msg(c, r, err));
+	}
 	r = terminals_alloc(&ctx->term, console, conf->tty_max);
 	if (r < 0)
 		return start_fail(ctx, container_error(c, r, "Failed to allocate the console ptys"));
@@ -143,7 +150,6 @@ int start_spawn(struct start_ctx *ctx)
 		goto out;
 	}
 	close(sv[0]);
-	terminals_close_slaves(&ctx->term);
 	log_debug("init of \"%s\" executed", c->name);
 	return 0;
 kill:
@@ -167,6 +173,8 @@ void start_teardown(struct start_ctx *ctx)
 		ctx->cg = NULL;
 	}
 	terminals_free(&ctx->term);
+	seccomp_policy_free(ctx->seccomp);
+	ctx->seccomp = NULL;
 	if (ctx->pidfd >= 0)
 		close(ctx->pidfd);
 	ctx->pidfd = -1;

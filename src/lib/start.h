@@ -11,7 +11,7 @@
  *   child:  move itself into the v1 cgroups, unshare(cgroup ns), the
  *           cgroup tree, mount.entry and mount.fstab, hostname, pivot_root,
  *           rlimits, stdio on the console, close fds, bounding set,
- *           identity, exec init
+ *           seccomp, identity, no_new_privs, exec init
  *   parent: end-of-file on the (close-on-exec) socket: init runs
  */
 #ifndef MGR_START_H
@@ -22,6 +22,7 @@
 
 #include "cgroups/cgroup.h"
 #include "container.h"
+#include "seccomp_policy.h"
 #include "terminal.h"
 
 struct start_ctx {
@@ -32,6 +33,7 @@ struct start_ctx {
 
 	/* While running: */
 	struct cgroup *cg;
+	struct seccomp_policy *seccomp; /* compiled before clone, loaded by init */
 	struct terminals term;
 	pid_t init_pid;
 	int pidfd;
