@@ -20,11 +20,6 @@
 #include "util/fileio.h"
 #include "util/strv.h"
 
-static bool no_monitor(int r)
-{
-	return r == -ECONNREFUSED || r == -ENOENT || r == -EPIPE || r == -ECONNRESET;
-}
-
 static int query(struct mgr_container *c, enum cmd_kind kind, struct cmd_rsp *ret)
 {
 	struct cmd_req req = { .cmd = kind };
@@ -37,7 +32,7 @@ _public_ int mgr_get_state(struct mgr_container *c, enum mgr_state *ret)
 	struct cmd_rsp rsp;
 	int r = query(c, CMD_GET_STATE, &rsp);
 
-	if (no_monitor(r)) {
+	if (cmd_no_monitor(r)) {
 		*ret = MGR_STOPPED;
 		return 0;
 	}
@@ -52,7 +47,7 @@ _public_ int mgr_get_init_pid(struct mgr_container *c, pid_t *ret)
 	struct cmd_rsp rsp;
 	int r = query(c, CMD_GET_INIT_PID, &rsp);
 
-	if (no_monitor(r) || (r == 0 && rsp.ret == -ESRCH))
+	if (cmd_no_monitor(r) || (r == 0 && rsp.ret == -ESRCH))
 		return container_error(c, -ESRCH, "\"%s\" is not running", c->name);
 	if (r < 0 || rsp.ret < 0)
 		return container_error(c, r < 0 ? r : rsp.ret, "Failed to get the init pid");
@@ -65,7 +60,7 @@ _public_ int mgr_get_uptime(struct mgr_container *c, double *ret)
 	struct cmd_rsp rsp;
 	int r = query(c, CMD_GET_UPTIME_MS, &rsp);
 
-	if (no_monitor(r) || (r == 0 && rsp.ret == -ESRCH))
+	if (cmd_no_monitor(r) || (r == 0 && rsp.ret == -ESRCH))
 		return container_error(c, -ESRCH, "\"%s\" is not running", c->name);
 	if (r < 0 || rsp.ret < 0)
 		return container_error(c, r < 0 ? r : rsp.ret, "Failed to get the uptime");
@@ -165,7 +160,7 @@ static int wait_states(struct mgr_container *c, unsigned state_mask, int timeout
 					return 0;
 				}
 			}
-		} else if (!no_monitor(fd))
+		} else if (!cmd_no_monitor(fd))
 			return container_error(c, fd, "Failed to reach the monitor of \"%s\"", c->name);
 
 		if (state_mask & MGR_STATE_BIT(MGR_STOPPED)) {
@@ -223,7 +218,7 @@ _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int time
 		req.arg = c->conf && c->conf->signal_halt ? c->conf->signal_halt : SIGPWR;
 
 	r = cmd_call(c->path, c->name, &req, &rsp);
-	if (no_monitor(r))
+	if (cmd_no_monitor(r))
 		return 0; /* it stopped by itself meanwhile */
 	if (r < 0 || rsp.ret < 0)
 		return container_error(c, r < 0 ? r : rsp.ret, "Failed to stop \"%s\"", c->name);
@@ -236,7 +231,7 @@ _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int time
 	/* Not down in time: kill it. */
 	req.cmd = CMD_KILL;
 	r = cmd_call(c->path, c->name, &req, &rsp);
-	if (r < 0 && !no_monitor(r))
+	if (r < 0 && !cmd_no_monitor(r))
 		return container_error(c, r, "Failed to kill \"%s\"", c->name);
 	return mgr_wait(c, MGR_STATE_BIT(MGR_STOPPED), 10, NULL);
 }
@@ -262,7 +257,7 @@ static int watch_add(struct watched **w, size_t *n, const char *path, const char
 	 * everything from its start. */
 	fd = subscribe(path, name, !skip_current);
 	if (fd < 0)
-		return no_monitor(fd) ? 0 : fd;
+		return cmd_no_monitor(fd) ? 0 : fd;
 	if (skip_current) {
 		struct cmd_rsp rsp;
 

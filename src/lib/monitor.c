@@ -2,22 +2,20 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "console.h"
 #include "log.h"
 #include "monitor.h"
 #include "state.h"
@@ -28,6 +26,7 @@
 struct client {
 	int fd;
 	bool subscribed;
+	int tty; /* the tty this connection holds (0: the console), or -1 */
 };
 
 struct monitor {
@@ -43,13 +42,9 @@ struct monitor {
 	size_t n_clients;
 	long long running_since_ms;
 	bool stop_requested;
-	/* Console output goes to these, when open. */
-	int console_log_fd;
-	unsigned long long console_log_size;
-	int console_file_fd;
-	bool relay; /* foreground: console on this terminal */
+	struct console console;
+	bool relay; /* foreground: the console's peer is this terminal */
 	bool stdin_open;
-	bool console_open;
 	struct termios saved_tty;
 	bool tty_saved;
 	int exit_code;
@@ -65,6 +60,8 @@ static long long now_ms(void)
 
 static void client_drop(struct monitor *m, size_t i)
 {
+	if (m->clients[i].tty == 0)
+		console_detach(&m->console);
 	close(m->clients[i].fd);
 	m->clients[i] = m->clients[--m->n_clients];
 }
@@ -91,85 +88,75 @@ static void state_set(struct monitor *m, enum mgr_state state)
 	}
 }
 
-/* --- console ------------------------------------------------------------ */
+/* --- terminals ---------------------------------------------------------- */
 
-static void console_log_open(struct monitor *m)
+static bool tty_held(struct monitor *m, int tty)
 {
-	const struct mgr_conf *conf = m->ctx->c->conf;
-	const char *log = m->setup->ctx.opts && m->setup->ctx.opts->console_log
-				  ? m->setup->ctx.opts->console_log
-				  : conf->console_logfile;
-	const char *file = m->setup->ctx.opts ? m->setup->ctx.opts->console_path : NULL;
-	struct stat st;
-
-	if (log && m->console_log_fd < 0) {
-		m->console_log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
-					 0600);
-		if (m->console_log_fd < 0)
-			log_error_errno(-errno, "Failed to open the console log \"%s\": %m", log);
-		else if (fstat(m->console_log_fd, &st) == 0)
-			m->console_log_size = st.st_size;
-	}
-	if (file && m->console_file_fd < 0) {
-		m->console_file_fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
-					  0600);
-		if (m->console_file_fd < 0)
-			log_error_errno(-errno, "Failed to open the console file \"%s\": %m", file);
-	}
+	if (tty == 0)
+		return m->console.peer_fd >= 0;
+	for (size_t i = 0; i < m->n_clients; i++)
+		if (m->clients[i].tty == tty)
+			return true;
+	return false;
 }
 
-/* Keep the log under console.size: the full log moves to LOG.1. */
-static void console_log_rotate(struct monitor *m)
+/* CMD_CONSOLE: give client i the master of a tty (arg), or make it the
+ * console's peer; it holds the tty until it goes.  On success the answer
+ * has been sent. */
+static int tty_request(struct monitor *m, size_t i, int tty, struct cmd_rsp *rsp)
 {
-	const struct mgr_conf *conf = m->ctx->c->conf;
-	const char *log = m->setup->ctx.opts && m->setup->ctx.opts->console_log
-				  ? m->setup->ctx.opts->console_log
-				  : conf->console_logfile;
-	_cleanup_free_ char *old = NULL;
+	const struct terminals *t = &m->ctx->term;
+	struct client *cl = &m->clients[i];
+	int r;
 
-	if (!conf->console_size || m->console_log_size < conf->console_size || !log)
-		return;
-	if (asprintf(&old, "%s.1", log) < 0 || rename(log, old) < 0)
-		return;
-	close(m->console_log_fd);
-	m->console_log_fd = -1;
-	m->console_log_size = 0;
-	console_log_open(m);
+	rsp->value = tty;
+	rsp->value64 = t->n_ttys;
+	if (m->ctx->init_pid <= 0)
+		return -ESRCH;
+	if (tty == -1 && t->n_ttys > 0) {
+		for (tty = 1; tty <= (int)t->n_ttys && tty_held(m, tty); tty++)
+			;
+		if (tty > (int)t->n_ttys)
+			return -EBUSY;
+		rsp->value = tty;
+	}
+	if (tty < 0 || tty > (int)t->n_ttys)
+		return -ENXIO;
+	if (tty == 0 && !t->have_console)
+		return -ENODEV;
+	if (tty_held(m, tty))
+		return -EBUSY;
+	r = cmd_send_rsp_fd(cl->fd, rsp, tty == 0 ? t->console.master : t->ttys[tty - 1].master);
+	if (r < 0)
+		return r;
+	cl->tty = tty;
+	if (tty == 0)
+		(void)console_attach(&m->console, cl->fd, true);
+	return 0;
 }
 
-static void console_output(struct monitor *m)
+/* Input from a client holding a tty: the console's goes to the console; a
+ * tty's client has its master and sends nothing but end of file. */
+static void tty_client_input(struct monitor *m, size_t i)
 {
-	char buf[16384];
-	ssize_t n = read(m->ctx->term.console.master, buf, sizeof(buf));
+	struct client *cl = &m->clients[i];
+	char buf[256];
+	bool gone;
 
-	if (n <= 0) {
-		/* EIO: no one has the console open inside right now. */
-		if (n == 0 || (errno != EINTR && errno != EAGAIN))
-			m->console_open = false;
-		return;
-	}
-	if (m->console_log_fd >= 0 && write_all(m->console_log_fd, buf, n) == 0) {
-		m->console_log_size += n;
-		console_log_rotate(m);
-	}
-	if (m->console_file_fd >= 0)
-		(void)write_all(m->console_file_fd, buf, n);
-	if (m->relay)
-		(void)write_all(STDOUT_FILENO, buf, n);
+	if (cl->tty == 0)
+		gone = console_input(&m->console, cl->fd) < 0;
+	else
+		gone = read(cl->fd, buf, sizeof(buf)) <= 0;
+	if (gone)
+		client_drop(m, i);
 }
 
-static void console_input(struct monitor *m)
+/* The ptys are about to go: end every session on them. */
+static void tty_clients_drop(struct monitor *m)
 {
-	char buf[4096];
-	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-
-	if (n <= 0) {
-		if (n == 0 || (errno != EINTR && errno != EAGAIN))
-			m->stdin_open = false;
-		return;
-	}
-	if (m->ctx->term.have_console)
-		(void)write_all(m->ctx->term.console.master, buf, n);
+	for (size_t i = m->n_clients; i-- > 0;)
+		if (m->clients[i].tty >= 0)
+			client_drop(m, i);
 }
 
 /* --- control socket ----------------------------------------------------- */
@@ -234,6 +221,15 @@ static void client_request(struct monitor *m, size_t i)
 	case CMD_KILL:
 		rsp.ret = handle_kill(m);
 		break;
+	case CMD_CONSOLE:
+		rsp.ret = tty_request(m, i, req.arg, &rsp);
+		if (rsp.ret == 0)
+			return;
+		break;
+	case CMD_CONSOLE_LOG:
+		(void)console_buffer_send(&m->console, cl->fd);
+		client_drop(m, i);
+		return;
 	case CMD_SUBSCRIBE:
 		cl->subscribed = true;
 		/* arg 1: the states so far, ending with the current one. */
@@ -266,7 +262,7 @@ static void client_accept(struct monitor *m)
 		close(fd);
 		return;
 	}
-	m->clients[m->n_clients++] = (struct client){ .fd = fd };
+	m->clients[m->n_clients++] = (struct client){ .fd = fd, .tty = -1 };
 }
 
 /* --- init's life -------------------------------------------------------- */
@@ -295,7 +291,9 @@ static int spawn(struct monitor *m)
 		state_set(m, MGR_ABORTING);
 		return r;
 	}
-	m->console_open = m->ctx->term.have_console;
+	console_set_master(&m->console, m->ctx->term.have_console ? m->ctx->term.console.master : -1);
+	if (m->relay && m->console.master >= 0)
+		terminal_winsize_copy(STDIN_FILENO, m->console.master);
 	m->running_since_ms = now_ms();
 	m->stop_requested = false;
 	state_set(m, MGR_RUNNING);
@@ -332,14 +330,19 @@ static bool init_exited(struct monitor *m, int status)
 	m->running_since_ms = 0;
 	m->exit_code = exit_code(m, status);
 	state_set(m, MGR_STOPPING);
-	/* Drain what init wrote to the console last. */
-	while (m->console_open) {
-		struct pollfd p = { .fd = m->ctx->term.console.master, .events = POLLIN };
+	/* Drain what init wrote to the console last (a bounded amount: without
+	 * a PID namespace, others may go on writing). */
+	for (int k = 0; k < 64; k++) {
+		struct pollfd p = { .events = POLLIN };
+		short unused;
 
-		if (poll(&p, 1, 0) <= 0)
+		p.fd = console_poll_fd(&m->console, &unused);
+		if (p.fd < 0 || poll(&p, 1, 0) <= 0)
 			break;
-		console_output(m);
+		console_ready(&m->console, p.revents);
 	}
+	tty_clients_drop(m);
+	console_set_master(&m->console, -1);
 	start_teardown(m->ctx);
 	if (!reboot)
 		return false;
@@ -369,6 +372,11 @@ static void signal_received(struct monitor *m, bool *running)
 		reap(m, running);
 		return;
 	}
+	if (si.ssi_signo == SIGWINCH) {
+		if (m->relay && m->console.master >= 0)
+			terminal_winsize_copy(STDIN_FILENO, m->console.master);
+		return;
+	}
 	if (m->ctx->init_pid <= 0)
 		return;
 	/* SIGINT/SIGTERM/SIGHUP to the monitor: an application container
@@ -390,13 +398,21 @@ static int loop(struct monitor *m)
 
 		p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = m->setup->listen_fd, .events = POLLIN };
-		p[n++] = (struct pollfd){ .fd = m->console_open ? m->ctx->term.console.master : -1,
-					  .events = POLLIN };
+		p[n].events = 0;
+		p[n].fd = console_poll_fd(&m->console, &p[n].events);
+		n++;
 		p[n++] = (struct pollfd){ .fd = m->relay && m->stdin_open ? STDIN_FILENO : -1,
-					  .events = POLLIN };
+					  .events = console_wants_input(&m->console) ? POLLIN : 0 };
 		first_client = n;
-		for (size_t i = 0; i < m->n_clients; i++)
-			p[n++] = (struct pollfd){ .fd = m->clients[i].fd, .events = POLLIN };
+		for (size_t i = 0; i < m->n_clients; i++) {
+			const struct client *cl = &m->clients[i];
+
+			/* The console's client waits while its input is pending. */
+			p[n++] = (struct pollfd){
+				.fd = cl->fd,
+				.events = cl->tty != 0 || console_wants_input(&m->console) ? POLLIN : 0,
+			};
+		}
 
 		if (poll(p, n, -1) < 0) {
 			if (errno == EINTR)
@@ -408,13 +424,20 @@ static int loop(struct monitor *m)
 		if (!running)
 			break;
 		if (p[2].revents)
-			console_output(m);
-		if (p[3].revents)
-			console_input(m);
+			console_ready(&m->console, p[2].revents);
+		if (p[3].revents && console_input(&m->console, STDIN_FILENO) < 0)
+			m->stdin_open = false;
 		/* Clients from the back, as client_drop moves the last one in. */
-		for (size_t i = n; i-- > first_client;)
-			if (p[i].revents && i - first_client < m->n_clients)
-				client_request(m, i - first_client);
+		for (size_t i = n; i-- > first_client;) {
+			size_t c = i - first_client;
+
+			if (!p[i].revents || c >= m->n_clients)
+				continue;
+			if (m->clients[c].tty >= 0)
+				tty_client_input(m, c);
+			else
+				client_request(m, c);
+		}
 		if (p[1].revents)
 			client_accept(m);
 	}
@@ -430,6 +453,7 @@ static int signals_block(struct monitor *m)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGWINCH);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
@@ -446,8 +470,7 @@ int monitor_run(struct monitor_setup *setup)
 		.history = { MGR_STOPPED },
 		.n_history = 1,
 		.sigfd = -1,
-		.console_log_fd = -1,
-		.console_file_fd = -1,
+		.console = CONSOLE_NONE,
 	};
 	int r;
 
@@ -460,7 +483,14 @@ int monitor_run(struct monitor_setup *setup)
 		report(&m, r);
 		goto out;
 	}
-	console_log_open(&m);
+	r = console_open(&m.console, m.ctx->c->conf, m.ctx->opts);
+	if (r < 0) {
+		container_error(m.ctx->c, r, "Failed to set up the console");
+		report(&m, r);
+		goto out;
+	}
+	if (m.relay)
+		(void)console_attach(&m.console, STDOUT_FILENO, false);
 	r = spawn(&m);
 	report(&m, r);
 	if (r < 0)
@@ -472,7 +502,7 @@ int monitor_run(struct monitor_setup *setup)
 		r = m.exit_code;
 out:
 	if (m.tty_saved)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &m.saved_tty);
+		terminal_restore(STDIN_FILENO, &m.saved_tty);
 	/* Gone from the runtime directory before anyone hears STOPPED, so a
 	 * start right after that does not find this monitor. */
 	unlink(setup->socket_path);
@@ -483,9 +513,6 @@ out:
 		client_drop(&m, i);
 	if (m.sigfd >= 0)
 		close(m.sigfd);
-	if (m.console_log_fd >= 0)
-		close(m.console_log_fd);
-	if (m.console_file_fd >= 0)
-		close(m.console_file_fd);
+	console_close(&m.console);
 	return r;
 }

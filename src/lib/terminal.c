@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -68,16 +69,6 @@ int terminals_alloc(struct terminals *t, bool console, unsigned n_ttys)
 	return 0;
 }
 
-void terminals_close_slaves(struct terminals *t)
-{
-	closep(&t->console.slave);
-	t->console.slave = -1;
-	for (unsigned i = 0; i < t->n_ttys; i++) {
-		closep(&t->ttys[i].slave);
-		t->ttys[i].slave = -1;
-	}
-}
-
 void terminals_free(struct terminals *t)
 {
 	if (t->have_console)
@@ -96,7 +87,20 @@ int terminal_raw(int fd, struct termios *saved)
 		return -errno;
 	*saved = t;
 	cfmakeraw(&t);
-	if (tcsetattr(fd, TCSAFLUSH, &t) < 0)
+	if (tcsetattr(fd, TCSADRAIN, &t) < 0)
 		return -errno;
 	return 0;
+}
+
+void terminal_restore(int fd, const struct termios *saved)
+{
+	(void)tcsetattr(fd, TCSADRAIN, saved);
+}
+
+void terminal_winsize_copy(int from, int to)
+{
+	struct winsize ws;
+
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		(void)ioctl(to, TIOCSWINSZ, &ws);
 }

@@ -68,6 +68,14 @@ t_mgr() {
 	"mgr-$tool" -P "$T_PATH" "$@"
 }
 
+# in_ct NAME CMD...: run a command inside the running container NAME.
+in_ct() {
+	local name=$1 pid
+	shift
+	pid=$(t_mgr info -n "$name" -p -H)
+	nsenter -t "$pid" -a "$@"
+}
+
 # Names of the containers this file used or that exist in $T_PATH.
 t_names() {
 	{

@@ -5,14 +5,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-# in_ct NAME CMD...: run a command inside the running container.
-in_ct() {
-	local name=$1 pid
-	shift
-	pid=$(t_mgr info -n "$name" -p -H)
-	nsenter -t "$pid" -a "$@"
-}
-
 # A busybox container whose shutdown leaves a mark in its rootfs, so a
 # clean halt can be told from a kill.
 make_ct() {

@@ -226,6 +226,24 @@ struct mgr_attach_options {
 int mgr_attach(struct mgr_container *c, const struct mgr_attach_options *opts,
 	       char *const argv[], int *ret_exit_code);
 
+/* --- console ------------------------------------------------------------ */
+
+/* Attach stdin_fd/stdout_fd to a terminal of the running container:
+ * ttynum 0 is its console, N its ttyN, -1 the first tty no one holds.  A
+ * terminal has one client at a time (-EBUSY for a second).  When stdin_fd
+ * is a terminal it is put in raw mode and its window size follows along;
+ * its settings come back on return, also after an error or a signal.
+ * escape_char (e.g. 1 for Ctrl-a; -1: none) followed by 'q' detaches, and
+ * typed twice sends it once.  Returns 0 when the user detached or stdin_fd
+ * ended, 1 when the container closed the session (it stopped or rebooted),
+ * -EINTR after SIGINT, SIGTERM, SIGHUP or SIGQUIT. */
+int mgr_console(struct mgr_container *c, int ttynum, int stdin_fd, int stdout_fd,
+		int escape_char);
+/* The console output the monitor keeps (the last console.buffer.size
+ * bytes) into a malloc'd, NUL-terminated *ret_buf of *ret_len bytes.
+ * -ENODATA when console.buffer.size is 0. */
+int mgr_console_log(struct mgr_container *c, char **ret_buf, size_t *ret_len);
+
 /* --- listing ------------------------------------------------------------ */
 
 enum {
