@@ -143,7 +143,7 @@ int cmd_call_open(const char *container_path, const char *name, const struct cmd
 {
 	_cleanup_close_ int sock = cmd_connect(container_path, name);
 	struct cmd_rsp rsp;
-	int fd, r;
+	int fd = -1, r;
 
 	if (sock < 0)
 		return sock;
