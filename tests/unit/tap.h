@@ -5,6 +5,7 @@
  *	ok(cond, "what", ...);
  *	is_str(got, expected, "what", ...);   NULL-safe
  *	is_int(got, expected, "what", ...);
+ *	skip("why");                          a check that cannot run here
  *	return done();                        prints the plan, exit status
  *
  * plan(n) up front is optional; without it the plan is printed at the end.
@@ -109,6 +110,13 @@ __attribute__((format(printf, 1, 2))) static inline void diag(const char *fmt, .
 	tap_is_int((long long)(got), (long long)(expected), __FILE__, __LINE__, __VA_ARGS__)
 
 /* Print the plan if none was given; the exit status for main(). */
+/* A result that could not be checked here: TAP's SKIP, never a pass. */
+static inline void skip(const char *why)
+{
+	printf("ok %u # SKIP %s\n", ++tap_count, why);
+	fflush(stdout);
+}
+
 static inline int done(void)
 {
 	if (!tap_planned)

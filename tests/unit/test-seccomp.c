@@ -108,7 +108,13 @@ int main(void)
 		       "getpid\nexit_group\nexit\nprctl\nseccomp\nwrite\n",
 		       err, sizeof(err), &p),
 	       0, "an allowlist compiles: %s", err);
+#if defined(__SANITIZE_ADDRESS__)
+	/* The sanitizer runtime makes system calls of its own that an
+	 * allowlist this short refuses, and then spins. */
+	skip("an allowlist filter cannot run under AddressSanitizer");
+#else
 	is_int(run_child(p), EACCES, "a listed rule with its own action applies");
+#endif
 	seccomp_policy_free(p);
 	rm_rf(dir);
 	return done();
