@@ -23,6 +23,7 @@
 #include "dev.h"
 #include "mount_auto.h"
 #include "rootfs.h"
+#include "run_host.h"
 #include "start.h"
 #include "sync.h"
 #include "util/exec.h"
@@ -228,6 +229,8 @@ static int child_setup(const struct child_args *a)
 	r = mount_auto_setup(rootfd, conf, err, sizeof(err));
 	if (r == 0)
 		r = dev_setup(rootfd, conf, &ctx->term, err, sizeof(err));
+	if (r == 0)
+		r = run_host_setup(rootfd, err, sizeof(err));
 	if (r < 0)
 		return sync_report(fd, r, err);
 

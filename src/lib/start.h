@@ -6,7 +6,7 @@
  *   parent: cgroup2 directory, ptys, socketpair, clone(new namespaces,
  *           into the cgroup2 directory)
  *   child:  make / a slave, bind the rootfs, proc, sysctl, sys, /dev,
- *           console and ttys; wait for GO
+ *           console and ttys, /run with /run/host; wait for GO
  *   parent: the v1 cgroup directories meanwhile; GO
  *   child:  move itself into the v1 cgroups, unshare(cgroup ns), the
  *           cgroup tree, mount.entry and mount.fstab, hostname, pivot_root,

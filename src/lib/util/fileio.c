@@ -102,6 +102,16 @@ int write_file_at(int dirfd, const char *path, const char *s)
 	return write_all(fd, s, strlen(s));
 }
 
+int create_file_at(int dirfd, const char *name, const char *s, mode_t mode)
+{
+	_cleanup_close_ int fd =
+		openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, s, strlen(s));
+}
+
 int write_file(const char *path, const char *s)
 {
 	return write_file_at(AT_FDCWD, path, s);

@@ -13,6 +13,8 @@ int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
 /* Write s (no newline added) to an existing file, e.g. in /proc or /sys. */
 int write_file(const char *path, const char *s);
 int write_file_at(int dirfd, const char *path, const char *s);
+/* Create a new file name in dirfd (never following a symlink) holding s. */
+int create_file_at(int dirfd, const char *name, const char *s, mode_t mode);
 /* Write atomically: temp file in the same directory, fsync, rename. */
 int write_file_atomic(const char *path, const char *s, mode_t mode);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
