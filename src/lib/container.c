@@ -35,6 +35,7 @@ const char *mgr_template_dir(void) { return env_or("MGR_TEMPLATE_DIR", MGR_TEMPL
 const char *mgr_init_path(void) { return env_or("MGR_INIT_PATH", MGR_INIT_PATH); }
 const char *mgr_global_config(void) { return env_or("MGR_GLOBAL_CONFIG", MGR_GLOBAL_CONFIG); }
 const char *mgr_runtime_path(void) { return env_or("MGR_RUNTIME_PATH", MGR_RUNTIME_PATH); }
+const char *mgr_cache_path(void) { return env_or("MGR_CACHE_PATH", MGR_CACHE_PATH); }
 
 _public_ int mgr_name_check(const char *name, const char **ret_why)
 {

@@ -36,10 +36,11 @@ int container_lock(struct mgr_container *c, bool wait);
 
 /* Where library data lives; each can be overridden by an environment
  * variable (MGR_TEMPLATE_DIR, MGR_INIT_PATH, MGR_GLOBAL_CONFIG,
- * MGR_RUNTIME_PATH) so the test suite can run from the build tree. */
+ * MGR_RUNTIME_PATH, MGR_CACHE_PATH) so the test suite can run from the build tree. */
 const char *mgr_template_dir(void);
 const char *mgr_init_path(void);
 const char *mgr_global_config(void);
 const char *mgr_runtime_path(void);
+const char *mgr_cache_path(void);
 
 #endif

@@ -73,6 +73,7 @@ static int template_run(struct mgr_container *c, const char *tpl, const char *ro
 		setenv("MGR_CONFIG_FILE", c->config_file, 1);
 		setenv("MGR_ROOTFS", rootfs, 1);
 		setenv("MGR_PATH", c->path, 1);
+		setenv("MGR_CACHE_PATH", mgr_cache_path(), 1);
 		if (chdir("/") == 0)
 			execv(tpl, argv);
 		fprintf(stderr, "Failed to execute template \"%s\": %m\n", tpl);
