@@ -20,6 +20,7 @@ DEPS=(
 	libcap-dev libseccomp-dev libapparmor-dev libselinux1-dev
 	libgnutls28-dev libnl-3-dev libnl-route-3-dev
 	busybox-static debootstrap tmux
+	debian-archive-keyring wget openssh-client
 )
 
 CONTAINER=first
