@@ -338,7 +338,7 @@ cache_dir='' lock_fd='' work='' child_pid=''
 
 # On a signal: stop debootstrap first, then clean up as on any exit.
 tpl_signal() {
-	trap '' HUP INT TERM
+	trap '' HUP INT TERM PIPE
 	if [[ -n $child_pid ]]; then
 		kill -TERM "$child_pid" 2>/dev/null
 		wait "$child_pid" 2>/dev/null
@@ -1051,6 +1051,8 @@ tpl_main() {
 	trap 'tpl_signal 129' HUP
 	trap 'tpl_signal 130' INT
 	trap 'tpl_signal 143' TERM
+	# Output to a reader that went away must not kill us before the cleanup.
+	trap 'tpl_signal 141' PIPE
 
 	mkdir -p "$rootfs" || die "cannot create \"$rootfs\""
 	[[ -z $(ls -A "$rootfs") ]] || die "\"$rootfs\" is not empty"
