@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A Debian guest from the debian template boots systemd to "running" with
+# no failed unit, and behaves like a small VM: journald, hostnamectl, a
+# login on tty1 through mgr-console, a clean shutdown, a reboot from inside.
+#
+# The rootfs cache is $MGR_TEST_CACHE (shared by the run, see
+# test-templates.sh); the first create downloads bookworm (about a minute).
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/terminal.sh"
+
+if [[ -z ${MGR_TEST_CACHE:-} ]]; then
+	MGR_TEST_CACHE=$(mktemp -d /tmp/mgrtest-cache.XXXXXX) || exit 1
+	trap 'rm -rf --one-file-system "$MGR_TEST_CACHE"; t_exit' EXIT
+fi
+export MGR_CACHE_PATH=$MGR_TEST_CACHE
+
+# A Debian container NAME with a user "op" (password "op"), its console
+# logged to $T_WORK/NAME.console.
+make_guest() {
+	assert_succeeds t_mgr create -n "$1" -t debian -- -r bookworm --user op --password op
+	echo "mgr.console.logfile = $T_WORK/$1.console" >>"$T_PATH/$1/config"
+}
+
+# running NAME: until systemd inside says "running" (or gives up).
+running() {
+	local state=""
+	for _ in $(seq 120); do
+		state=$(in_ct "$1" systemctl is-system-running --wait 2>/dev/null || true)
+		[[ $state == running || $state == degraded ]] && break
+		sleep 0.5
+	done
+	assert_eq running "$state" "systemd's state in $1 (failed units: $(in_ct "$1" systemctl --failed --no-legend 2>&1))"
+}
+
+boots_cleanly() {
+	make_guest deb1
+	assert_succeeds t_mgr start -n deb1
+	running deb1
+	assert_eq "" "$(in_ct deb1 systemctl --failed --no-legend --plain)" "failed units"
+	assert_eq deb1 "$(in_ct deb1 hostnamectl hostname)"
+	assert_succeeds in_ct deb1 systemd-detect-virt --container
+	assert_eq mgr "$(in_ct deb1 cat /run/host/container-manager)"
+	assert_eq "$(. /etc/os-release; echo "$ID")" "$(in_ct deb1 sh -c '. /run/host/os-release; echo $ID')"
+	# journald takes messages and hands them back.
+	assert_succeeds in_ct deb1 sh -c 'echo marker-journal | systemd-cat -t mgrtest'
+	local found=""
+	for _ in $(seq 20); do
+		found=$(in_ct deb1 journalctl -t mgrtest --no-pager -q 2>/dev/null || true)
+		[[ $found == *marker-journal* ]] && break
+		sleep 0.2
+	done
+	assert_contains "$found" "marker-journal"
+	# What the container interface keeps read-only.
+	assert_fails in_ct deb1 sh -c 'echo 1 > /proc/sys/kernel/panic'
+	assert_fails in_ct deb1 touch /sys/kernel/mgrtest
+	# Its own machine id, generated at first boot.
+	local id
+	id=$(in_ct deb1 cat /etc/machine-id)
+	[[ $id =~ ^[0-9a-f]{32}$ ]] || t_fail "machine-id is \"$id\""
+	# A clean shutdown: systemd halts, nothing is killed.
+	local start=$SECONDS
+	assert_succeeds t_mgr stop -n deb1 -t 30
+	[[ $((SECONDS - start)) -lt 10 ]] || t_fail "the shutdown took $((SECONDS - start)) s"
+	assert_contains "$(cat "$T_WORK/deb1.console")" "Halting system"
+	assert_no_leftovers deb1
+}
+
+reboots_from_inside() {
+	[[ -d $T_PATH/deb1 ]] || make_guest deb1
+	assert_succeeds t_mgr start -n deb1
+	running deb1
+	local pid1 pid2=""
+	pid1=$(t_mgr info -n deb1 -p -H)
+	in_ct deb1 systemctl reboot || true
+	for _ in $(seq 150); do
+		pid2=$(t_mgr info -n deb1 -p -H 2>/dev/null || true)
+		[[ -n $pid2 && $pid2 != "$pid1" ]] && break
+		sleep 0.2
+	done
+	[[ -n $pid2 && $pid2 != "$pid1" ]] || t_fail "no new init after systemctl reboot"
+	running deb1
+	assert_eq RUNNING "$(t_mgr info -n deb1 -s -H)"
+	assert_succeeds t_mgr stop -n deb1 -t 30
+	assert_no_leftovers deb1
+}
+
+console_login() {
+	trap panes_end EXIT
+	[[ -d $T_PATH/deb1 ]] || make_guest deb1
+	assert_succeeds t_mgr start -n deb1
+	running deb1
+	pane a mgr-console -P "$T_PATH" -n deb1 -t 1
+	keys a Enter
+	see a "deb1 login:"
+	keys a op Enter
+	see a "Password:"
+	keys a op Enter
+	see a "op@deb1"
+	keys a 'echo marker-$((6*7)); id -un' Enter
+	see a "marker-42"
+	keys a C-a q
+	assert_eq 0 "$(ended a)" "mgr-console's exit status"
+	assert_eq RUNNING "$(t_mgr info -n deb1 -s -H)"
+	panes_end
+	assert_succeeds t_mgr stop -n deb1 -t 30
+	assert_no_leftovers deb1
+}
+
+cached_create_is_fast() {
+	# The first create filled the cache; this one only copies.
+	[[ -d $T_PATH/deb1 ]] || make_guest deb1
+	local start=$SECONDS
+	assert_succeeds t_mgr create -n deb2 -t debian -- -r bookworm
+	[[ $((SECONDS - start)) -lt 15 ]] || t_fail "a create from the cache took $((SECONDS - start)) s"
+	# Its own host keys, not the first container's.
+	local k1 k2
+	k1=$(cat "$T_PATH"/deb1/rootfs/etc/ssh/ssh_host_ed25519_key.pub 2>/dev/null || echo none1)
+	k2=$(cat "$T_PATH"/deb2/rootfs/etc/ssh/ssh_host_ed25519_key.pub 2>/dev/null || echo none2)
+	[[ $k1 != "$k2" ]] || t_fail "two containers share an SSH host key"
+	assert_succeeds t_mgr destroy -n deb2
+	assert_no_leftovers deb2
+}
+
+t_case "a Debian guest boots systemd to running and halts cleanly" boots_cleanly
+t_case "systemctl reboot inside brings it back" reboots_from_inside
+t_case "a login on tty1 through mgr-console" console_login
+t_case "a second create comes from the cache in seconds" cached_create_is_fast
