@@ -299,3 +299,22 @@ void json_print_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+int tool_start(struct tool *t, const char *rcfile, struct tool_list *defines,
+	       const struct mgr_start_options *opts)
+{
+	struct mgr_container *c = tool_open(t);
+	int r;
+
+	r = tool_load_config(t, c, rcfile, defines);
+	if (r == 0)
+		r = tool_require_stopped(t, c);
+	if (r == 0) {
+		r = mgr_start(c, opts);
+		if (r < 0)
+			r = tool_fail(t, c, r);
+	}
+	mgr_container_free(c);
+	tool_list_free(defines);
+	return r;
+}

@@ -37,8 +37,7 @@ int main(int argc, char **argv)
 	};
 	struct tool_list defines = { 0 };
 	const char *rcfile = NULL;
-	struct mgr_container *c;
-	int opt, r;
+	int opt;
 
 	tool_begin(&t, argc, argv);
 	/* "+": the first word that is not an option starts the command. */
@@ -60,21 +59,6 @@ int main(int argc, char **argv)
 		tool_usage_error(&t, "missing the command to run (after \"--\")");
 	opts.init_argv = argv + optind;
 
-	c = tool_open(&t);
-	r = tool_load_config(&t, c, rcfile, &defines);
-	if (r != 0)
-		goto out;
-
-	r = tool_require_stopped(&t, c);
-	if (r != 0)
-		goto out;
-
-	/* r is the command's exit status, passed on as ours. */
-	r = mgr_start(c, &opts);
-	if (r < 0)
-		r = tool_fail(&t, c, r);
-out:
-	mgr_container_free(c);
-	tool_list_free(&defines);
-	return r;
+	/* The command's exit status is passed on as ours. */
+	return tool_start(&t, rcfile, &defines, &opts);
 }

@@ -42,8 +42,7 @@ int main(int argc, char **argv)
 	struct mgr_start_options opts = { 0 };
 	struct tool_list defines = { 0 };
 	const char *rcfile = NULL;
-	struct mgr_container *c;
-	int opt, r;
+	int opt;
 
 	tool_begin(&t, argc, argv);
 	/* "+": the first word that is not an option starts the command. */
@@ -78,21 +77,6 @@ int main(int argc, char **argv)
 	/* A console given with -c takes the place of this terminal. */
 	opts.console_on_terminal = opts.foreground && !opts.console_path;
 
-	c = tool_open(&t);
-	r = tool_load_config(&t, c, rcfile, &defines);
-	if (r != 0)
-		goto out;
-
-	r = tool_require_stopped(&t, c);
-	if (r != 0)
-		goto out;
-
-	/* Foreground: r is init's exit status, passed on as ours. */
-	r = mgr_start(c, &opts);
-	if (r < 0)
-		r = tool_fail(&t, c, r);
-out:
-	mgr_container_free(c);
-	tool_list_free(&defines);
-	return r;
+	/* In the foreground, init's exit status is passed on as ours. */
+	return tool_start(&t, rcfile, &defines, &opts);
 }
