@@ -15,29 +15,9 @@ import sys
 import tempfile
 import time
 
+from benchlib import memory_kib, parent_of, run, timed, write_table
+
 ROUNDS = 20
-
-
-def run(*cmd, check=True, **kw):
-    return subprocess.run(cmd, check=check, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, **kw)
-
-
-def timed(*cmd, **kw):
-    t = time.perf_counter()
-    run(*cmd, **kw)
-    return time.perf_counter() - t
-
-
-def memory_kib(pid):
-    """RSS, PSS and private memory of a process, in KiB (smaps_rollup)."""
-    got = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            parts = line.split()
-            if parts[0] in ("Rss:", "Pss:", "Private_Clean:", "Private_Dirty:"):
-                got[parts[0][:-1]] = int(parts[1])
-    return got["Rss"], got["Pss"], got["Private_Clean"] + got["Private_Dirty"]
 
 
 class Mgr:
@@ -62,9 +42,7 @@ class Mgr:
         return ("mgr-attach", "-P", self.path, "-n", name, "--", "true")
 
     def monitor_pid(self, name):
-        init = int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout.strip())
-        with open(f"/proc/{init}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
+        return parent_of(int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
 
     def destroy(self, name):
         run("mgr-destroy", "-P", self.path, "-n", name, "-f", check=False)
@@ -104,9 +82,7 @@ lxc.apparmor.profile = unconfined
         return ("lxc-attach", "-P", self.path, "-n", name, "--", "true")
 
     def monitor_pid(self, name):
-        init = int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout.strip())
-        with open(f"/proc/{init}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
+        return parent_of(int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
 
     def destroy(self, name):
         run("lxc-stop", "-P", self.path, "-n", name, "-k", check=False)
@@ -165,26 +141,16 @@ def main():
                                     private=private / 1024)
 
         m, l = rows["mgr"], rows["lxc"]
-        lines = [
-            f"# mgr vs LXC ({run('lxc-start', '--version').stdout.strip()}), busybox rootfs",
-            "",
-            f"{a.rounds} rounds for the medians; {a.sequential} sequential start+kill.",
-            "",
-            "| measure | mgr | lxc | mgr/lxc |",
-            "|---|---|---|---|",
-            f"| start to RUNNING, median ms | {m['start']:.1f} | {l['start']:.1f} | {m['start']/l['start']:.2f} |",
-            f"| kill-stop, median ms | {m['kill']:.1f} | {l['kill']:.1f} | {m['kill']/l['kill']:.2f} |",
-            f"| attach -- true, median ms | {m['attach']:.1f} | {l['attach']:.1f} | {m['attach']/l['attach']:.2f} |",
-            f"| {a.sequential} sequential start+kill, s | {m['seq']:.2f} | {l['seq']:.2f} | {m['seq']/l['seq']:.2f} |",
-            f"| monitor RSS, MiB | {m['rss']:.2f} | {l['rss']:.2f} | {m['rss']/l['rss']:.2f} |",
-            f"| monitor PSS, MiB | {m['pss']:.2f} | {l['pss']:.2f} | {m['pss']/l['pss']:.2f} |",
-            f"| monitor private, MiB | {m['private']:.2f} | {l['private']:.2f} | {m['private']/l['private']:.2f} |",
-        ]
-        text = "\n".join(lines) + "\n"
-        print(text)
-        os.makedirs(os.path.dirname(a.out), exist_ok=True)
-        with open(a.out, "w") as f:
-            f.write(text)
+        write_table(a.out, f"mgr vs LXC ({run('lxc-start', '--version').stdout.strip()}), busybox rootfs",
+                    f"{a.rounds} rounds for the medians; {a.sequential} sequential start+kill.", [
+                        ("start to RUNNING, median ms", m["start"], l["start"], ".1f"),
+                        ("kill-stop, median ms", m["kill"], l["kill"], ".1f"),
+                        ("attach -- true, median ms", m["attach"], l["attach"], ".1f"),
+                        (f"{a.sequential} sequential start+kill, s", m["seq"], l["seq"], ".2f"),
+                        ("monitor RSS, MiB", m["rss"], l["rss"], ".2f"),
+                        ("monitor PSS, MiB", m["pss"], l["pss"], ".2f"),
+                        ("monitor private, MiB", m["private"], l["private"], ".2f"),
+                    ])
     finally:
         for tool in (Mgr(os.path.join(work, "mgr")), Lxc(os.path.join(work, "lxc"))):
             tool.destroy("b")
