@@ -861,8 +861,8 @@ setup_apt() {
 }
 
 # DHCP on the interfaces the container gets; with only a loopback, no
-# network service that would wait for one; sharing the host's network,
-# nothing that would configure it.
+# network service at all (not even the resolver); sharing the host's
+# network, nothing that would configure it.
 setup_network() {
 	local have_resolved=no resolv
 	unit_exists systemd-resolved.service && have_resolved=yes
@@ -880,8 +880,10 @@ EOT
 		guest_systemctl enable systemd-networkd.service
 		;;
 	lo)
+		# Nothing to configure and nothing to resolve beyond /etc/hosts.
 		guest_systemctl disable systemd-networkd.service systemd-networkd.socket \
-			systemd-networkd-wait-online.service
+			systemd-networkd-wait-online.service systemd-resolved.service
+		have_resolved=no
 		;;
 	host)
 		local u
