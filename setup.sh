@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Set up a Debian 12 machine for mgr: install the build dependencies, build
-# and install mgr (prefix /usr), then create and boot a first container.
-# Run as root from the source tree.  Running it again only redoes what is
-# missing.
+# and install mgr (prefix /usr), bring up the default network (mgr-net:
+# the bridge mgrbr0, NAT, DHCP and DNS), then create and boot a first
+# container.  Run as root from the source tree.  Running it again only
+# redoes what is missing.
 #
 #   ./setup.sh [--deps-only] [--no-container]
 #
 #   --deps-only      only install the missing build and test dependencies
 #                    (tests/run uses this)
-#   --no-container   build and install, but do not create or start "first"
+#   --no-container   build, install and start the network, but do not
+#                    create or start "first"
 
 set -euo pipefail
 
@@ -21,6 +23,7 @@ DEPS=(
 	libgnutls28-dev libnl-3-dev libnl-route-3-dev
 	busybox-static debootstrap tmux
 	debian-archive-keyring wget openssh-client
+	iproute2 nftables dnsmasq-base
 )
 
 CONTAINER=first
@@ -92,6 +95,18 @@ build_and_install() {
 	ldconfig
 }
 
+# mgr-net.service where systemd runs the machine, else mgr-net by hand.
+default_network() {
+	if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+		say "Enabling and starting the default network (mgr-net.service)"
+		systemctl daemon-reload
+		systemctl enable --now mgr-net.service
+	else
+		say "Starting the default network (mgr-net start; no systemd to run it at boot)"
+		mgr-net start
+	fi
+}
+
 container_state() {
 	mgr-info -n "$CONTAINER" -s -H 2>/dev/null || true
 }
@@ -129,5 +144,6 @@ EOF
 install_deps
 [[ $deps_only == yes ]] && exit 0
 build_and_install
+default_network
 [[ $container == yes ]] && first_container
 say "Done"

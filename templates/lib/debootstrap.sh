@@ -876,6 +876,11 @@ Name=${net_ifaces[*]}
 
 [Network]
 DHCP=yes
+
+[DHCPv4]
+# The DHCP server's domain becomes the search domain: other containers
+# answer to their bare names where its DNS knows them (mgr-net's does).
+UseDomains=yes
 EOT
 		guest_systemctl enable systemd-networkd.service
 		;;
