@@ -251,6 +251,10 @@ static int attach_target(struct attach_ctx *a)
 		return r;
 	if (state == MGR_STOPPED)
 		return container_error_msg(c, -ESRCH, "The container is not running");
+	if (state == MGR_FROZEN || state == MGR_FREEZING)
+		return container_error_msg(c, -EBUSY, state == MGR_FROZEN
+							   ? "The container is FROZEN: thaw it first"
+							   : "The container is FREEZING: thaw it first");
 	if (state != MGR_RUNNING && state != MGR_THAWED) {
 		container_error(c, 0, "The container is %s, not RUNNING", mgr_state_name(state));
 		return -EBUSY;
@@ -275,9 +279,10 @@ static int attach_target(struct attach_ctx *a)
 	r = cgroup_open(c->name, &a->cg);
 	if (r < 0)
 		return container_error(c, r, "Failed to find the cgroup of \"%s\"", c->name);
-	/* The joiner would freeze too, on its way into the cgroup. */
+	/* The joiner would freeze too, on its way into the cgroup; also when
+	 * someone froze the cgroup behind the monitor's back. */
 	if (cgroup_is_frozen(a->cg))
-		return container_error_msg(c, -EBUSY, "The container is frozen");
+		return container_error_msg(c, -EBUSY, "The container's cgroup is frozen");
 	return 0;
 }
 

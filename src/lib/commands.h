@@ -26,6 +26,13 @@
 
 #include "mgr/mgr.h"
 
+/*
+ * CMD_FREEZE answers once the container is FROZEN (ret 0), or when the
+ * freeze failed: -ETIMEDOUT after arg seconds (it was thawed again),
+ * -ECANCELED when a thaw or a stop came first, -EBUSY (value: the state)
+ * when it is neither running nor frozen.  The monitor serves other clients
+ * meanwhile.
+ */
 enum cmd_kind {
 	CMD_GET_STATE = 1,
 	CMD_GET_INIT_PID,
@@ -36,6 +43,8 @@ enum cmd_kind {
 	CMD_SUBSCRIBE, /* stream of state changes                            */
 	CMD_CONSOLE,   /* arg: 0 the console, N ttyN, -1 the first free tty  */
 	CMD_CONSOLE_LOG, /* what the console buffer holds                    */
+	CMD_FREEZE,    /* arg: timeout in seconds (<0: none); see above      */
+	CMD_THAW,      /* thaw a frozen (or freezing) container              */
 };
 
 struct cmd_req {

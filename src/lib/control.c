@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <regex.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -234,6 +235,66 @@ _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int time
 	if (r < 0 && !cmd_no_monitor(r))
 		return container_error(c, r, "Failed to kill \"%s\"", c->name);
 	return mgr_wait(c, MGR_STATE_BIT(MGR_STOPPED), 10, NULL);
+}
+
+/* --- freezing ------------------------------------------------------------ */
+
+/* A message for a freeze or thaw that the monitor refused. */
+static int freeze_failed(struct mgr_container *c, const char *verb, const struct cmd_rsp *rsp,
+			 int timeout)
+{
+	char msg[256];
+
+	switch (rsp->ret) {
+	case -ETIMEDOUT:
+		snprintf(msg, sizeof(msg), "\"%s\" did not freeze within %d s; it was thawed again",
+			 c->name, timeout);
+		break;
+	case -EBUSY:
+		snprintf(msg, sizeof(msg), "Cannot %s \"%s\": it is %s", verb, c->name,
+			 mgr_state_name(rsp->value));
+		break;
+	case -ECANCELED:
+		snprintf(msg, sizeof(msg),
+			 "The freeze of \"%s\" was cancelled: it was thawed or stopped meanwhile",
+			 c->name);
+		break;
+	case -EOPNOTSUPP:
+		snprintf(msg, sizeof(msg),
+			 "Cannot %s \"%s\": the host has no freezer (neither a v1 freezer "
+			 "hierarchy nor cgroup.freeze)",
+			 verb, c->name);
+		break;
+	default:
+		return container_error(c, rsp->ret, "Failed to %s \"%s\"", verb, c->name);
+	}
+	return container_error_msg(c, rsp->ret, msg);
+}
+
+static int freeze_call(struct mgr_container *c, enum cmd_kind kind, int timeout)
+{
+	struct cmd_req req = { .cmd = kind, .arg = timeout < 0 ? -1 : timeout };
+	const char *verb = kind == CMD_FREEZE ? "freeze" : "thaw";
+	struct cmd_rsp rsp;
+	int r = cmd_call(c->path, c->name, &req, &rsp);
+
+	if (cmd_no_monitor(r))
+		return container_error(c, -ESRCH, "\"%s\" is not running", c->name);
+	if (r < 0)
+		return container_error(c, r, "Failed to %s \"%s\"", verb, c->name);
+	if (rsp.ret < 0)
+		return freeze_failed(c, verb, &rsp, timeout);
+	return 0;
+}
+
+_public_ int mgr_freeze(struct mgr_container *c, int timeout)
+{
+	return freeze_call(c, CMD_FREEZE, timeout);
+}
+
+_public_ int mgr_unfreeze(struct mgr_container *c)
+{
+	return freeze_call(c, CMD_THAW, 0);
 }
 
 /* --- watching many containers ------------------------------------------- */

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "console.h"
+#include "freeze.h"
 #include "log.h"
 #include "monitor.h"
 #include "state.h"
@@ -27,6 +28,9 @@ struct client {
 	int fd;
 	bool subscribed;
 	int tty; /* the tty this connection holds (0: the console), or -1 */
+	bool waits_freeze; /* for the answer to CMD_FREEZE */
+	bool gone; /* done with: dropped by clients_sweep(), not before, so
+		    * that no other client moves while one is being served */
 };
 
 struct monitor {
@@ -42,6 +46,7 @@ struct monitor {
 	size_t n_clients;
 	long long running_since_ms;
 	bool stop_requested;
+	struct freeze_wait freeze;
 	struct console console;
 	bool relay; /* foreground: the console's peer is this terminal */
 	bool stdin_open;
@@ -79,13 +84,17 @@ static void state_set(struct monitor *m, enum mgr_state state)
 	}
 	m->history[m->n_history++] = state;
 	log_info("\"%s\" is %s", m->ctx->c->name, mgr_state_name(state));
-	for (size_t i = 0; i < m->n_clients;) {
-		if (m->clients[i].subscribed && cmd_send(m->clients[i].fd, &rsp, sizeof(rsp)) < 0) {
+	for (size_t i = 0; i < m->n_clients; i++)
+		if (m->clients[i].subscribed && !m->clients[i].gone &&
+		    cmd_send(m->clients[i].fd, &rsp, sizeof(rsp)) < 0)
+			m->clients[i].gone = true;
+}
+
+static void clients_sweep(struct monitor *m)
+{
+	for (size_t i = m->n_clients; i-- > 0;)
+		if (m->clients[i].gone)
 			client_drop(m, i);
-			continue;
-		}
-		i++;
-	}
 }
 
 /* --- terminals ---------------------------------------------------------- */
@@ -159,14 +168,112 @@ static void tty_clients_drop(struct monitor *m)
 			client_drop(m, i);
 }
 
+/* --- freezing ----------------------------------------------------------- */
+
+/* Answer every client waiting for the freeze: 0, or why it failed. */
+static void freeze_answer(struct monitor *m, int ret)
+{
+	struct cmd_rsp rsp = { .ret = ret, .value = m->state };
+
+	for (size_t i = 0; i < m->n_clients; i++) {
+		struct client *cl = &m->clients[i];
+
+		if (!cl->waits_freeze || cl->gone)
+			continue;
+		(void)cmd_send(cl->fd, &rsp, sizeof(rsp));
+		cl->waits_freeze = false;
+		cl->gone = true;
+	}
+}
+
+/* CMD_FREEZE from client i: 0 when frozen already, 1 when the answer
+ * comes later (from freeze_progress), or a negative errno. */
+static int freeze_request(struct monitor *m, size_t i, int timeout)
+{
+	int r;
+
+	if (m->state == MGR_FROZEN)
+		return 0;
+	if (m->state == MGR_FREEZING) {
+		/* It waits with whoever asked first, for as long. */
+		m->clients[i].waits_freeze = true;
+		return 1;
+	}
+	if (m->state != MGR_RUNNING && m->state != MGR_THAWED)
+		return -EBUSY;
+	r = freeze_wait_begin(&m->freeze, m->ctx->cg, timeout);
+	if (r < 0)
+		return log_error_errno(r, "Failed to freeze \"%s\" (%s): %m", m->ctx->c->name,
+				       cgroup_freezer_name(m->ctx->cg) ? cgroup_freezer_name(m->ctx->cg)
+								       : "no freezer");
+	m->clients[i].waits_freeze = true;
+	state_set(m, MGR_FREEZING);
+	return 1;
+}
+
+/* The freeze under way has news, or its time to look has come. */
+static void freeze_progress(struct monitor *m)
+{
+	int r = freeze_wait_step(&m->freeze, m->ctx->cg);
+
+	if (r == 0)
+		return;
+	if (r > 0) {
+		state_set(m, MGR_FROZEN);
+		freeze_answer(m, 0);
+		return;
+	}
+	if (r == -ETIMEDOUT)
+		log_warn("\"%s\" did not freeze in time: thawed it again", m->ctx->c->name);
+	else
+		log_error_errno(r, "Failed to freeze \"%s\": %m", m->ctx->c->name);
+	state_set(m, MGR_THAWED);
+	state_set(m, MGR_RUNNING);
+	freeze_answer(m, r);
+}
+
+/* Thaw a frozen or freezing container: THAWED, then RUNNING.  A freeze
+ * still under way ends, and its clients hear ret. */
+static int thaw(struct monitor *m, int ret)
+{
+	int r;
+
+	freeze_wait_end(&m->freeze);
+	r = cgroup_thaw(m->ctx->cg);
+	if (r < 0) {
+		freeze_answer(m, r);
+		return log_error_errno(r, "Failed to thaw \"%s\": %m", m->ctx->c->name);
+	}
+	state_set(m, MGR_THAWED);
+	state_set(m, MGR_RUNNING);
+	freeze_answer(m, ret);
+	return 0;
+}
+
+static int handle_thaw(struct monitor *m)
+{
+	if (m->state == MGR_RUNNING || m->state == MGR_THAWED)
+		return 0;
+	if (m->state != MGR_FROZEN && m->state != MGR_FREEZING)
+		return -EBUSY;
+	return thaw(m, -ECANCELED);
+}
+
 /* --- control socket ----------------------------------------------------- */
 
 static int handle_stop(struct monitor *m, int sig, bool reboot)
 {
-	if (m->state != MGR_RUNNING && m->state != MGR_STOPPING)
-		return -EBUSY;
 	if (sig <= 0 || sig >= NSIG)
 		return -EINVAL;
+	/* A frozen init would not see the signal. */
+	if (m->state == MGR_FROZEN || m->state == MGR_FREEZING) {
+		int r = thaw(m, -ECANCELED);
+
+		if (r < 0)
+			return r;
+	}
+	if (m->state != MGR_RUNNING && m->state != MGR_STOPPING)
+		return -EBUSY;
 	if (kill(m->ctx->init_pid, sig) < 0)
 		return -errno;
 	if (!reboot) {
@@ -179,6 +286,8 @@ static int handle_stop(struct monitor *m, int sig, bool reboot)
 static int handle_kill(struct monitor *m)
 {
 	const struct mgr_conf *conf = m->ctx->c->conf;
+	bool frozen = m->state == MGR_FROZEN || m->state == MGR_FREEZING;
+	int r = 0;
 
 	if (m->ctx->init_pid <= 0)
 		return -ESRCH;
@@ -187,9 +296,16 @@ static int handle_kill(struct monitor *m)
 	(void)kill(m->ctx->init_pid, conf->signal_stop ? conf->signal_stop : SIGKILL);
 	/* With its own PID namespace, the kernel ends everything with init;
 	 * what else joined the cgroup goes at teardown. */
-	if (m->ctx->clone_flags & CLONE_NEWPID)
-		return 0;
-	return cgroup_kill_all(m->ctx->cg);
+	if (!(m->ctx->clone_flags & CLONE_NEWPID))
+		r = cgroup_kill_all(m->ctx->cg);
+	/* Frozen, the processes hold the signal until thawed; thawed after
+	 * it, they only wake to die. */
+	if (frozen) {
+		freeze_wait_end(&m->freeze);
+		(void)cgroup_thaw(m->ctx->cg);
+		freeze_answer(m, -ECANCELED);
+	}
+	return r;
 }
 
 static void client_request(struct monitor *m, size_t i)
@@ -220,6 +336,16 @@ static void client_request(struct monitor *m, size_t i)
 		break;
 	case CMD_KILL:
 		rsp.ret = handle_kill(m);
+		break;
+	case CMD_FREEZE:
+		rsp.ret = freeze_request(m, i, req.arg);
+		if (rsp.ret > 0)
+			return; /* answered by freeze_progress() */
+		rsp.value = m->state;
+		break;
+	case CMD_THAW:
+		rsp.ret = handle_thaw(m);
+		rsp.value = m->state;
 		break;
 	case CMD_CONSOLE:
 		rsp.ret = tty_request(m, i, req.arg, &rsp);
@@ -330,6 +456,8 @@ static bool init_exited(struct monitor *m, int status)
 	m->running_since_ms = 0;
 	m->exit_code = exit_code(m, status);
 	state_set(m, MGR_STOPPING);
+	freeze_wait_end(&m->freeze);
+	freeze_answer(m, -ECANCELED);
 	/* Drain what init wrote to the console last (a bounded amount: without
 	 * a PID namespace, others may go on writing). */
 	for (int k = 0; k < 64; k++) {
@@ -393,7 +521,7 @@ static int loop(struct monitor *m)
 	bool running = true;
 
 	while (running) {
-		struct pollfd p[MAX_CLIENTS + 4];
+		struct pollfd p[MAX_CLIENTS + 5];
 		size_t n = 0, first_client;
 
 		p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
@@ -403,6 +531,7 @@ static int loop(struct monitor *m)
 		n++;
 		p[n++] = (struct pollfd){ .fd = m->relay && m->stdin_open ? STDIN_FILENO : -1,
 					  .events = console_wants_input(&m->console) ? POLLIN : 0 };
+		p[n++] = (struct pollfd){ .fd = freeze_wait_fd(&m->freeze), .events = POLLPRI };
 		first_client = n;
 		for (size_t i = 0; i < m->n_clients; i++) {
 			const struct client *cl = &m->clients[i];
@@ -414,7 +543,7 @@ static int loop(struct monitor *m)
 			};
 		}
 
-		if (poll(p, n, -1) < 0) {
+		if (poll(p, n, freeze_wait_timeout(&m->freeze)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
@@ -427,19 +556,24 @@ static int loop(struct monitor *m)
 			console_ready(&m->console, p[2].revents);
 		if (p[3].revents && console_input(&m->console, STDIN_FILENO) < 0)
 			m->stdin_open = false;
+		if (m->freeze.active && (p[4].revents || freeze_wait_timeout(&m->freeze) == 0))
+			freeze_progress(m);
 		/* Clients from the back, as client_drop moves the last one in. */
 		for (size_t i = n; i-- > first_client;) {
 			size_t c = i - first_client;
 
-			if (!p[i].revents || c >= m->n_clients)
+			if (!p[i].revents || c >= m->n_clients || m->clients[c].gone)
 				continue;
 			if (m->clients[c].tty >= 0)
 				tty_client_input(m, c);
+			else if (m->clients[c].waits_freeze)
+				client_drop(m, c); /* hung up before the answer */
 			else
 				client_request(m, c);
 		}
 		if (p[1].revents)
 			client_accept(m);
+		clients_sweep(m);
 	}
 	return 0;
 }
@@ -471,6 +605,7 @@ int monitor_run(struct monitor_setup *setup)
 		.n_history = 1,
 		.sigfd = -1,
 		.console = CONSOLE_NONE,
+		.freeze = FREEZE_WAIT_INIT,
 	};
 	int r;
 

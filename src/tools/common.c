@@ -119,6 +119,15 @@ int tool_fail(const struct tool *t, struct mgr_container *c, int r)
 	return EXIT_FAILURE;
 }
 
+int tool_result(const struct tool *t, struct mgr_container *c, int r)
+{
+	if (r == -ESRCH) {
+		tool_error(t, mgr_defined(c) ? "container is not running" : "container is not defined");
+		return EXIT_STATE;
+	}
+	return r < 0 ? tool_fail(t, c, r) : EXIT_SUCCESS;
+}
+
 void tool_open_log(const struct tool *t)
 {
 	enum mgr_log_level level = t->loglevel >= 0 ? (enum mgr_log_level)t->loglevel

@@ -81,6 +81,11 @@ void tool_error(const struct tool *t, const char *fmt, ...) __attribute__((forma
  * when it has none); returns EXIT_FAILURE. */
 int tool_fail(const struct tool *t, struct mgr_container *c, int r);
 
+/* The exit status for r, what a call that needs c running returned: 0,
+ * EXIT_STATE after saying c is not running (or not defined) for -ESRCH,
+ * else EXIT_FAILURE after tool_fail(). */
+int tool_result(const struct tool *t, struct mgr_container *c, int r);
+
 /* Route library logs to -o at -l; exits on failure. */
 void tool_open_log(const struct tool *t);
 /* Open the log, check -n, and return the handle; exits on failure. */

@@ -167,6 +167,21 @@ typedef int (*mgr_monitor_cb)(const char *name, enum mgr_state state, void *user
 int mgr_monitor_states(const char *path, const char *name_regex, int timeout,
 		       mgr_monitor_cb cb, void *userdata);
 
+/* --- freezing ----------------------------------------------------------- */
+
+/* Freeze every process of the running container c (its cgroup's freezer)
+ * and return once the kernel reports them all frozen: FREEZING, then
+ * FROZEN.  timeout in seconds (<0: no limit): a container that has not
+ * frozen by then is thawed again and -ETIMEDOUT returned.  0 when it is
+ * FROZEN already; -ESRCH when not running, -EBUSY while starting or
+ * stopping, -ECANCELED when a thaw or a stop came first, -EOPNOTSUPP
+ * when the host has no freezer. */
+int mgr_freeze(struct mgr_container *c, int timeout);
+/* Thaw a frozen (or freezing) container: THAWED, then RUNNING.  0 when it
+ * is RUNNING already; -ESRCH when not running, -EBUSY while starting or
+ * stopping.  mgr_stop() thaws a frozen container itself. */
+int mgr_unfreeze(struct mgr_container *c);
+
 /* --- attach ------------------------------------------------------------- */
 
 /* The container's namespaces a command can join (mgr_attach_options). */

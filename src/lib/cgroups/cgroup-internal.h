@@ -146,7 +146,15 @@ const char *cgroup_fd_path(int fd, char buf[static 32]);
 int cgroup_mount_hierarchy(struct cgroup *cg, size_t i, int parent_fd, const char *name,
 			   int mode, bool own_ns);
 
+/* ---- freezer.c */
+/* Apply MGR_CGROUP_FREEZER to cg->freezer (-1: use cgroup.freeze). */
+void cgroup_freezer_choose(struct cgroup *cg);
+
 /* ---- v2.c: a cgroup2 directory, for both drivers */
+/* The value of key in a "key value" per line file read through fd
+ * (cgroup.events) from its start, which also re-arms poll(); -EOPNOTSUPP
+ * when key is not there. */
+int cgroup2_events_value(int fd, const char *key);
 /* Write cgroup.kill; -EOPNOTSUPP when the kernel has none. */
 int cgroup2_kill(const char *dir);
 /* 1 populated, 0 empty or gone (cgroup.events, else the process lists). */

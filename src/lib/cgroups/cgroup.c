@@ -67,6 +67,7 @@ static int cgroup_new(const char *name, struct cgroup **ret)
 			 strv_contains(host->hier[i].controllers, "freezer"))
 			cg->freezer = (int)i;
 	}
+	cgroup_freezer_choose(cg);
 	*ret = TAKE_PTR(cg);
 	return 0;
 }
@@ -201,8 +202,10 @@ int cgroup_thaw(struct cgroup *cg)
 bool cgroup_is_frozen(struct cgroup *cg)
 {
 	_cleanup_free_ char *v1 = NULL, *v2 = NULL;
+	/* The v1 hierarchy even when MGR_CGROUP_FREEZER says not to use it. */
+	const char *v1dir = cgroup_find_path(cg, "freezer");
 
-	if (cg->freezer >= 0 && cgroup_read(cg->paths[cg->freezer], "freezer.state", &v1) == 0 &&
+	if (v1dir && cgroup_read(v1dir, "freezer.state", &v1) == 0 &&
 	    strncmp(v1, "THAWED", 6) != 0)
 		return true;
 	return cg->unified >= 0 && cgroup_read(cg->paths[cg->unified], "cgroup.freeze", &v2) == 0 &&

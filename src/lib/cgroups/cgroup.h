@@ -69,6 +69,22 @@ int cgroup_destroy(struct cgroup *cg);
  * cgroup.freeze. */
 int cgroup_freeze(struct cgroup *cg);
 int cgroup_thaw(struct cgroup *cg);
+/*
+ * Freezing without waiting, for a caller with a loop of its own:
+ * cgroup_freeze_begin() asks for the frozen state and sets *ret_fd to a
+ * descriptor that signals a change with POLLPRI (cgroup.events), or to -1
+ * when the kernel gives no notification (the v1 freezer: read again after a
+ * short, growing delay).  cgroup_freeze_check() returns 1 once the kernel
+ * reports every process frozen, 0 while freezing; fd is *ret_fd (closed by
+ * the caller).  cgroup_thaw() undoes either.  The freezer is the v1
+ * hierarchy's where there is one, else cgroup.freeze; the environment
+ * variable MGR_CGROUP_FREEZER=v2 picks cgroup.freeze on a hybrid host too
+ * (v1 or auto: the default).  cgroup_freezer_name() is the file used,
+ * NULL without a freezer.
+ */
+int cgroup_freeze_begin(struct cgroup *cg, int *ret_fd);
+int cgroup_freeze_check(struct cgroup *cg, int fd);
+const char *cgroup_freezer_name(struct cgroup *cg);
 /* True when the cgroup is frozen or freezing, by either freezer. */
 bool cgroup_is_frozen(struct cgroup *cg);
 /* Write value to the interface file key ("memory.max", "pids.max") of the

@@ -22,9 +22,7 @@
 #include "util/macro.h"
 #include "util/strv.h"
 
-/* Re-read a "key value" per line file (cgroup.events) from its start;
- * reading also re-arms poll().  -EOPNOTSUPP when key is not there. */
-static int events_value(int fd, const char *key)
+int cgroup2_events_value(int fd, const char *key)
 {
 	char buf[512];
 	size_t klen = strlen(key);
@@ -56,7 +54,7 @@ static int wait_event(const char *dir, const char *key, int want, uint64_t deadl
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
 		uint64_t now;
-		int v = events_value(fd, key), timeout;
+		int v = cgroup2_events_value(fd, key), timeout;
 
 		if (v < 0)
 			return v == -ENODEV ? -ENOENT : v; /* removed under us */
@@ -96,7 +94,7 @@ int cgroup2_populated(const char *dir)
 	fd = openat(dfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? cgroup_tree_populated(dir) : -errno;
-	v = events_value(fd, "populated");
+	v = cgroup2_events_value(fd, "populated");
 	if (v == -EOPNOTSUPP)
 		return cgroup_tree_populated(dir);
 	return v < 0 ? v : v > 0;
