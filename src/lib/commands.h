@@ -16,6 +16,9 @@
  *
  * CMD_CONSOLE_LOG answers with value64 = N, followed by the N bytes of the
  * console buffer.
+ *
+ * CMD_GET_NET_LINKS answers in the same way with the host-side devices of
+ * the container's networks, one name per line.
  */
 #ifndef MGR_COMMANDS_H
 #define MGR_COMMANDS_H
@@ -43,6 +46,7 @@ enum cmd_kind {
 	CMD_SUBSCRIBE, /* stream of state changes                            */
 	CMD_CONSOLE,   /* arg: 0 the console, N ttyN, -1 the first free tty  */
 	CMD_CONSOLE_LOG, /* what the console buffer holds                    */
+	CMD_GET_NET_LINKS, /* the networks' host-side devices                */
 	CMD_FREEZE,    /* arg: timeout in seconds (<0: none); see above      */
 	CMD_THAW,      /* thaw a frozen (or freezing) container              */
 };

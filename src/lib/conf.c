@@ -228,18 +228,30 @@ static int validate_namespaces(const struct mgr_conf *conf, struct conf_error *e
 			return conf_errorf(err, -EINVAL,
 					   "\"mgr.net.%u.type\" is \"none\" (the host's network) but \"mgr.namespace.clone\" has \"net\"",
 					   net->index);
-		if (net->type == NET_TYPE_EMPTY && (conf->namespace_keep & CLONE_NEWNET))
+		if (net->type == NET_TYPE_NONE || net->type == NET_TYPE_UNSET)
+			continue;
+		if (conf->namespace_keep & CLONE_NEWNET)
 			return conf_errorf(err, -EINVAL,
-					   "\"mgr.net.%u.type\" is \"empty\" (a new network namespace) but \"mgr.namespace.keep\" has \"net\"",
-					   net->index);
+					   "\"mgr.net.%u.type\" is \"%s\" (a new network namespace) but \"mgr.namespace.keep\" has \"net\"",
+					   net->index, conf_net_types[net->type]);
+		if (conf->namespace_clone && !(conf->namespace_clone & CLONE_NEWNET) &&
+		    conf_net_has_device(net->type))
+			return conf_errorf(err, -EINVAL,
+					   "\"mgr.net.%u.type\" is \"%s\" (a new network namespace) but \"mgr.namespace.clone\" has no \"net\"",
+					   net->index, conf_net_types[net->type]);
 	}
 	return 0;
 }
 
 int conf_validate(const struct mgr_conf *conf, struct conf_error *err)
 {
+	int r;
+
 	if (strv_length(conf->cap_drop) > 0 && strv_length(conf->cap_keep) > 0)
 		return conf_errorf(err, -EINVAL,
 				   "\"mgr.cap.drop\" and \"mgr.cap.keep\" cannot both be set");
-	return validate_namespaces(conf, err);
+	r = validate_namespaces(conf, err);
+	if (r < 0)
+		return r;
+	return conf_net_validate(conf, err);
 }

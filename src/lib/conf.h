@@ -36,14 +36,51 @@ enum {
 
 enum net_type {
 	NET_TYPE_UNSET = 0,
-	NET_TYPE_EMPTY, /* a new network namespace with only lo */
-	NET_TYPE_NONE,  /* share the host's network namespace   */
+	NET_TYPE_EMPTY,   /* a new network namespace with only lo        */
+	NET_TYPE_NONE,    /* share the host's network namespace          */
+	NET_TYPE_VETH,    /* a veth pair, the host end on bridge link    */
+	NET_TYPE_MACVLAN, /* a macvlan device on link                    */
+	NET_TYPE_IPVLAN,  /* an ipvlan device on link                    */
+	NET_TYPE_VLAN,    /* a VLAN device on link                       */
+	NET_TYPE_PHYS,    /* the host device link, moved in and back     */
+	_NET_TYPE_MAX,
 };
 
+/* net.N.macvlan.mode and net.N.ipvlan.mode; 0 is unset (the default). */
+enum net_macvlan_mode {
+	NET_MACVLAN_PRIVATE = 1,
+	NET_MACVLAN_VEPA,
+	NET_MACVLAN_BRIDGE,
+	NET_MACVLAN_PASSTHRU,
+};
+enum net_ipvlan_mode {
+	NET_IPVLAN_L2 = 1,
+	NET_IPVLAN_L3,
+	NET_IPVLAN_L3S,
+};
+
+#define NET_FLAG_UP 1 /* net.N.flags = up */
+
+/* One network, net.N.*.  Strings are NULL when unset. */
 struct conf_net {
 	unsigned index; /* N in net.N.* */
 	enum net_type type;
+	char *link;        /* bridge (veth), parent device, or the phys device */
+	char *name;        /* inside; NULL: the default (conf_net_names())     */
+	char *hwaddr;      /* lower case; 'x' digits are random at start       */
+	char *veth_pair;   /* the host end's name                              */
+	char *script_up, *script_down;
+	char **ipv4_addresses; /* canonical "A.B.C.D/P[ BROADCAST]"            */
+	char **ipv6_addresses; /* canonical "ADDR/P"                           */
+	char *ipv4_gateway;    /* an address or "auto"                         */
+	char *ipv6_gateway;
+	int flags;        /* NET_FLAG_UP or 0 */
+	int mtu;          /* 0 unset */
+	int macvlan_mode; /* enum net_macvlan_mode, 0 unset */
+	int ipvlan_mode;  /* enum net_ipvlan_mode, 0 unset */
+	int vlan_id;      /* -1 unset */
 };
+
 
 struct conf_prlimit {
 	int resource; /* RLIMIT_* */
@@ -287,5 +324,55 @@ int conf_check_dir_name(const char *s, const char **ret_why);
 int conf_check_env(const char *s, const char **ret_why);
 int conf_check_group_name(const char *s, const char **ret_why);
 int conf_check_sysctl_name(const char *s, const char **ret_why);
+
+/*
+ * Networks (conf_net.c, conf_net_values.c).
+ */
+#define CONF_IFNAMSIZ 16 /* IFNAMSIZ: 15 characters and the NUL */
+
+/* The words of net.N.type, net.N.macvlan.mode and net.N.ipvlan.mode by
+ * value; [0] (unset) is NULL. */
+extern const char *const conf_net_types[_NET_TYPE_MAX];
+extern const char *const conf_net_macvlan_modes[NET_MACVLAN_PASSTHRU + 1];
+extern const char *const conf_net_ipvlan_modes[NET_IPVLAN_L3S + 1];
+
+struct net_addr {
+	int family; /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	unsigned prefix;
+	bool has_broadcast; /* AF_INET only */
+	unsigned char broadcast[4];
+};
+/* "A.B.C.D/P [BROADCAST]" for AF_INET, "ADDR/P" for AF_INET6. */
+int conf_net_addr_parse(const char *s, int family, struct net_addr *ret, const char **ret_why);
+/* A gateway: "auto" (*ret_auto set, *ret untouched) or a bare address. */
+int conf_net_gateway_parse(const char *s, int family, struct net_addr *ret, bool *ret_auto,
+			   const char **ret_why);
+/* The canonical text of a valid value (what the key gives back), or
+ * -EINVAL with *ret_why: an address of family, a gateway, a MAC address
+ * (family unused). */
+int conf_net_addr_canonical(const char *s, int family, char **ret, const char **ret_why);
+int conf_net_gateway_canonical(const char *s, int family, char **ret, const char **ret_why);
+int conf_net_hwaddr_canonical(const char *s, int family, char **ret, const char **ret_why);
+/* An interface name: 1 to 15 characters, no '/', ':', '%' or white space,
+ * not "." or "..". */
+int conf_check_ifname(const char *s, const char **ret_why);
+/* A MAC address "aa:bb:cc:dd:ee:ff"; any hex digit may be 'x' (random). */
+int conf_check_hwaddr(const char *s, const char **ret_why);
+bool conf_net_hwaddr_is_pattern(const char *s);
+/* Replace the 'x' digits of a valid pattern with random ones.  When the
+ * first octet's low digit is random, the address stays unicast and is
+ * marked locally administered. */
+int conf_net_hwaddr_randomize(const char *pattern, char ret[18]);
+
+/* Whether the type puts a device of its own into the container. */
+bool conf_net_has_device(enum net_type type);
+/* The name inside the container of each network, in conf->nets order:
+ * net.N.name, else the first ethK that no other network is named, counting
+ * in index order; "" for the types without a device. */
+void conf_net_names(const struct mgr_conf *conf, char (*ret)[CONF_IFNAMSIZ]);
+/* Checks across the network keys (run by conf_validate()): a type for each
+ * network, "none" alone, the keys each type needs, distinct names. */
+int conf_net_validate(const struct mgr_conf *conf, struct conf_error *err);
 
 #endif

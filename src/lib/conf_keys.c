@@ -51,7 +51,7 @@ int conf_key_parse_index(const char *s, unsigned *ret_index, const char **ret_re
 /* ------------------------------------------------------------ the table */
 
 #define KEY(n, id, fl) { n, key_set_##id, key_get_##id, key_clear_##id, fl, NULL }
-#define KEY_MANY(n, id) { n, key_set_##id, key_get_##id, key_clear_##id, 0, key_instances_##id }
+#define KEY_MANY(n, id, fl) { n, key_set_##id, key_get_##id, key_clear_##id, fl, key_instances_##id }
 
 static const struct conf_key keys[] = {
 	KEY("uts.name", uts_name, 0),
@@ -86,15 +86,30 @@ static const struct conf_key keys[] = {
 	KEY("seccomp.allow_nesting", seccomp_allow_nesting, 0),
 	KEY("no_new_privs", no_new_privs, 0),
 	KEY("net", net, CONF_KEY_CLEAR_ONLY),
-	KEY_MANY("net.N.type", net_type),
+	KEY_MANY("net.N.type", net_type, 0),
+	KEY_MANY("net.N.link", net_link, 0),
+	KEY_MANY("net.N.flags", net_flags, 0),
+	KEY_MANY("net.N.name", net_name, 0),
+	KEY_MANY("net.N.hwaddr", net_hwaddr, 0),
+	KEY_MANY("net.N.mtu", net_mtu, 0),
+	KEY_MANY("net.N.ipv4.address", net_ipv4_address, CONF_KEY_LIST),
+	KEY_MANY("net.N.ipv4.gateway", net_ipv4_gateway, 0),
+	KEY_MANY("net.N.ipv6.address", net_ipv6_address, CONF_KEY_LIST),
+	KEY_MANY("net.N.ipv6.gateway", net_ipv6_gateway, 0),
+	KEY_MANY("net.N.veth.pair", net_veth_pair, 0),
+	KEY_MANY("net.N.macvlan.mode", net_macvlan_mode, 0),
+	KEY_MANY("net.N.ipvlan.mode", net_ipvlan_mode, 0),
+	KEY_MANY("net.N.vlan.id", net_vlan_id, 0),
+	KEY_MANY("net.N.script.up", net_script_up, 0),
+	KEY_MANY("net.N.script.down", net_script_down, 0),
 	KEY("log.file", log_file, 0),
 	KEY("log.level", log_level, 0),
 	KEY("start.auto", start_auto, 0),
 	KEY("start.delay", start_delay, 0),
 	KEY("start.order", start_order, 0),
 	KEY("group", group, CONF_KEY_LIST),
-	KEY_MANY("prlimit.", prlimit),
-	KEY_MANY("sysctl.", sysctl),
+	KEY_MANY("prlimit.", prlimit, 0),
+	KEY_MANY("sysctl.", sysctl, 0),
 };
 
 /* Every key with its "mgr." prefix, in table order, plus include. */
@@ -132,6 +147,21 @@ static const char *const key_names[] = {
 	"mgr.no_new_privs",
 	"mgr.net",
 	"mgr.net.N.type",
+	"mgr.net.N.link",
+	"mgr.net.N.flags",
+	"mgr.net.N.name",
+	"mgr.net.N.hwaddr",
+	"mgr.net.N.mtu",
+	"mgr.net.N.ipv4.address",
+	"mgr.net.N.ipv4.gateway",
+	"mgr.net.N.ipv6.address",
+	"mgr.net.N.ipv6.gateway",
+	"mgr.net.N.veth.pair",
+	"mgr.net.N.macvlan.mode",
+	"mgr.net.N.ipvlan.mode",
+	"mgr.net.N.vlan.id",
+	"mgr.net.N.script.up",
+	"mgr.net.N.script.down",
 	"mgr.log.file",
 	"mgr.log.level",
 	"mgr.start.auto",

@@ -136,6 +136,21 @@ DECLARE_KEY(no_new_privs);
 /* conf_keys_net.c */
 DECLARE_KEY(net);
 DECLARE_KEY_MANY(net_type);
+DECLARE_KEY_MANY(net_link);
+DECLARE_KEY_MANY(net_flags);
+DECLARE_KEY_MANY(net_name);
+DECLARE_KEY_MANY(net_hwaddr);
+DECLARE_KEY_MANY(net_mtu);
+DECLARE_KEY_MANY(net_ipv4_address);
+DECLARE_KEY_MANY(net_ipv4_gateway);
+DECLARE_KEY_MANY(net_ipv6_address);
+DECLARE_KEY_MANY(net_ipv6_gateway);
+DECLARE_KEY_MANY(net_veth_pair);
+DECLARE_KEY_MANY(net_macvlan_mode);
+DECLARE_KEY_MANY(net_ipvlan_mode);
+DECLARE_KEY_MANY(net_vlan_id);
+DECLARE_KEY_MANY(net_script_up);
+DECLARE_KEY_MANY(net_script_down);
 
 /* conf_keys_manage.c */
 DECLARE_KEY(log_file);

@@ -17,11 +17,15 @@
 #include "util/strv.h"
 
 /* Does a line for key other (both without prefix, other n long) belong to
- * key?  "net" covers every net.N.* too. */
+ * key?  "net" covers every net.N.* too, and "net.N." every net.N.*. */
 static bool key_covers_n(const char *key, const char *other, size_t n)
 {
-	if (strlen(key) == n && strncmp(key, other, n) == 0)
+	size_t len = strlen(key);
+
+	if (len == n && strncmp(key, other, n) == 0)
 		return true;
+	if (len > 4 && key[len - 1] == '.')
+		return n > len && strncmp(other, key, len) == 0;
 	return streq(key, "net") && n > 4 && strncmp(other, "net.", 4) == 0;
 }
 
@@ -90,12 +94,28 @@ static int insert_line(char ***lines, size_t pos, char *line)
 	return 0;
 }
 
+/* "net.N." into buf for key "net.N.type". */
+static bool net_type_prefix(const char *key, char *buf, size_t size)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(key, "net.", 4) != 0 || n < 10 || n - 4 >= size || !streq(key + n - 5, ".type"))
+		return false;
+	memcpy(buf, key, n - 4);
+	buf[n - 4] = 0;
+	return strspn(buf + 4, "0123456789") == n - 9;
+}
+
 int conf_unexpanded_update(struct mgr_conf *conf, const struct conf_key *k, const char *key,
 			   const char *value)
 {
 	bool included = from_include(conf, key);
-	char *line = NULL;
+	char *line = NULL, prefix[16];
 	ssize_t first;
+
+	/* An empty net.N.type removes the network, every line of it. */
+	if (!*value && net_type_prefix(key, prefix, sizeof(prefix)))
+		remove_key_lines(conf->unexpanded, prefix);
 
 	if (*value && asprintf(&line, "mgr.%s = %s", key, value) < 0)
 		return -ENOMEM;

@@ -142,6 +142,47 @@ static int config_check(struct mgr_container *c, const char *text)
 	return 0;
 }
 
+/* A veth or macvlan network without a MAC address gets one now, and a
+ * pattern ("00:16:3e:xx:xx:xx") its random digits, so that the container
+ * keeps its MAC address from one start to the next.  (An ipvlan device has
+ * its link's.) */
+static int hwaddrs_settle(struct mgr_container *c)
+{
+	_cleanup_free_ char *text = NULL;
+	struct conf_error err = { "" };
+	bool changed = false;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	for (size_t i = 0; i < c->conf->n_nets; i++) {
+		const struct conf_net *net = &c->conf->nets[i];
+		bool wants = net->type == NET_TYPE_VETH || net->type == NET_TYPE_MACVLAN;
+		const char *pattern = net->hwaddr ? net->hwaddr : wants ? "00:16:3e:xx:xx:xx" : NULL;
+		char key[32], mac[18];
+
+		if (!pattern || net->type == NET_TYPE_IPVLAN || !conf_net_hwaddr_is_pattern(pattern))
+			continue;
+		r = conf_net_hwaddr_randomize(pattern, mac);
+		snprintf(key, sizeof(key), "mgr.net.%u.hwaddr", net->index);
+		if (r == 0)
+			r = conf_set_item(c->conf, key, mac, &err);
+		if (r < 0)
+			return container_error(c, r, "Failed to set %s", key);
+		changed = true;
+	}
+	if (!changed)
+		return 0;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return container_error(c, -ENOMEM, "Failed to write the config");
+	r = conf_write(c->conf, f);
+	fclose(f);
+	if (r == 0)
+		r = write_file_atomic(c->config_file, text, 0640);
+	return r < 0 ? container_error(c, r, "Failed to write \"%s\"", c->config_file) : 0;
+}
+
 static int create_locked(struct mgr_container *c, const struct mgr_create_options *o,
 			 const char *rootfs, bool *rootfs_made)
 {
@@ -172,7 +213,10 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 			return r;
 	}
 	/* The template may have added keys: the result must still load. */
-	return mgr_load_config_file(c, c->config_file);
+	r = mgr_load_config_file(c, c->config_file);
+	if (r < 0)
+		return r;
+	return hwaddrs_settle(c);
 }
 
 _public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts)

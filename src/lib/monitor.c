@@ -19,6 +19,7 @@
 #include "freeze.h"
 #include "log.h"
 #include "monitor.h"
+#include "network.h"
 #include "state.h"
 #include "util/fileio.h"
 
@@ -354,6 +355,10 @@ static void client_request(struct monitor *m, size_t i)
 		break;
 	case CMD_CONSOLE_LOG:
 		(void)console_buffer_send(&m->console, cl->fd);
+		client_drop(m, i);
+		return;
+	case CMD_GET_NET_LINKS:
+		(void)network_links_send(m->ctx, cl->fd);
 		client_drop(m, i);
 		return;
 	case CMD_SUBSCRIBE:

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "network.h"
 #include "start.h"
 #include "sync.h"
 
@@ -84,11 +85,16 @@ int start_spawn(struct start_ctx *ctx)
 
 	ctx->init_pid = 0;
 	ctx->pidfd = -1;
+	ctx->net = NULL;
+	ctx->clone_flags = flags;
 	r = cgroup_create_begin(c->name, &ctx->cg);
 	if (r < 0)
 		return container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
 							  : "Failed to create the cgroup of \"%s\"",
 				       c->name);
+	r = network_prepare(ctx);
+	if (r < 0)
+		return start_fail(ctx, r);
 	if (conf->seccomp_profile) {
 		char err[512];
 
@@ -102,7 +108,6 @@ int start_spawn(struct start_ctx *ctx)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return start_fail(ctx, container_error(c, -errno, "Failed to create a socketpair"));
 
-	ctx->clone_flags = flags;
 	cgroup_fd = cgroup_clone_fd(ctx->cg);
 	ctx->init_pid = clone_ns(flags, cgroup_fd, &ctx->pidfd, &in_unified);
 	r = -errno;
@@ -126,7 +131,11 @@ int start_spawn(struct start_ctx *ctx)
 	close(sv[1]);
 	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
 
-	/* The other cgroups, while the child mounts what needs none. */
+	/* The network and the other cgroups, while the child mounts what
+	 * needs neither. */
+	r = network_create(ctx);
+	if (r < 0)
+		goto kill;
 	r = cgroup_create_finish(ctx->cg);
 	if (r < 0) {
 		container_error(c, r, "Failed to create the cgroup of \"%s\"", c->name);
@@ -164,6 +173,7 @@ out:
 
 void start_teardown(struct start_ctx *ctx)
 {
+	network_teardown(ctx);
 	if (ctx->cg) {
 		int r = cgroup_destroy(ctx->cg);
 

@@ -3,11 +3,12 @@
  * Starting a container's init.  The order, in the monitor (parent) and the
  * new init (child), is:
  *
- *   parent: cgroup2 directory, ptys, socketpair, clone(new namespaces,
- *           into the cgroup2 directory)
+ *   parent: cgroup2 directory, the network checks, ptys, socketpair,
+ *           clone(new namespaces, into the cgroup2 directory)
  *   child:  make / a slave, bind the rootfs, proc, sysctl, sys, /dev,
  *           console and ttys, /run with /run/host; wait for GO
- *   parent: the v1 cgroup directories meanwhile; GO
+ *   parent: meanwhile the network devices (made, moved in, addresses,
+ *           up, routes) and the v1 cgroup directories; GO
  *   child:  move itself into the v1 cgroups, unshare(cgroup ns), the
  *           cgroup tree, mount.entry and mount.fstab, hostname, pivot_root,
  *           rlimits, stdio on the console, close fds, bounding set,
@@ -35,6 +36,7 @@ struct start_ctx {
 	struct cgroup *cg;
 	struct seccomp_policy *seccomp; /* compiled before clone, loaded by init */
 	struct terminals term;
+	struct network *net; /* network.h; NULL: no network of its own */
 	pid_t init_pid;
 	int pidfd;
 	int clone_flags; /* the namespaces init got */
@@ -43,7 +45,8 @@ struct start_ctx {
 /* Bring up init.  On failure everything made is removed again and the
  * reason is in c's error. */
 int start_spawn(struct start_ctx *ctx);
-/* After init exited: remove the cgroup, close the ptys. */
+/* After init exited: remove the network devices and the cgroup, close the
+ * ptys. */
 void start_teardown(struct start_ctx *ctx);
 
 /* The child side (child.c).  Never returns. */

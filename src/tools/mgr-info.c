@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mgr-info: show the state, init PID, uptime and config of a container. */
+/* mgr-info: show the state, init PID, addresses, uptime and config of a
+ * container. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,25 +9,35 @@
 #include "common.h"
 
 struct info {
-	bool state, pid;        /* -s, -p */
+	bool state, pid, ips;   /* -s, -p, -i */
 	struct tool_list keys;  /* -c, in the order given */
 	bool humanize;          /* cleared by -H */
-	bool summary;           /* no selector: Name, State, PID, Uptime */
+	bool summary;           /* no selector: Name, State, PID, IP, Uptime, Link */
+};
+
+/* What is known of a running container (NULL pointers when it is not). */
+struct running {
+	const pid_t *pid;
+	const double *uptime;
+	char **ips;   /* with -i or the summary */
+	char **links; /* in the summary */
 };
 
 static void help(void)
 {
 	printf("Usage: mgr-info -n NAME [OPTION]...\n"
-	       "Show information about the container NAME.  Without -s, -p or -c, print\n"
-	       "its name, state and, when it is running, its init PID and uptime.\n"
+	       "Show information about the container NAME.  Without -s, -p, -i or -c,\n"
+	       "print its name, state and, when it is running, its init PID, addresses,\n"
+	       "uptime and host-side network devices.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -s, --state              print the state\n"
 	       "  -p, --pid                print the PID of init as seen from the host\n"
 	       "                           (nothing when the container is not running)\n"
+	       "  -i, --ips                print the container's IP addresses\n"
 	       "  -c, --config=KEY         print \"KEY = VALUE\" from the config, one line\n"
 	       "                           per value (may be repeated)\n"
-	       "  -H, --no-humanize        print -s, -p and -c values without labels, and\n"
+	       "  -H, --no-humanize        print -s, -p, -i and -c values without labels, and\n"
 	       "                           the uptime in seconds\n");
 	tool_help_common(true, true);
 }
@@ -78,7 +89,7 @@ static void print_key(const struct info *info, const char *key, const char *valu
 /* Reads what was asked for; returns EXIT_FAILURE if a key could not be
  * read (after reporting it), else EXIT_SUCCESS. */
 static int print_text(const struct tool *t, const struct info *info, struct mgr_container *c,
-		      enum mgr_state state, const pid_t *pid, const double *uptime)
+		      enum mgr_state state, const struct running *run)
 {
 	char buf[64];
 	int status = EXIT_SUCCESS;
@@ -87,14 +98,18 @@ static int print_text(const struct tool *t, const struct info *info, struct mgr_
 		print_field(info, "Name:", mgr_container_name(c));
 	if (info->state)
 		print_field(info, "State:", mgr_state_name(state));
-	if (info->pid && pid) {
-		snprintf(buf, sizeof(buf), "%ld", (long)*pid);
+	if (info->pid && run->pid) {
+		snprintf(buf, sizeof(buf), "%ld", (long)*run->pid);
 		print_field(info, "PID:", buf);
 	}
-	if (info->summary && uptime) {
-		format_uptime(info, *uptime, buf, sizeof(buf));
+	for (char **ip = run->ips; ip && *ip; ip++)
+		print_field(info, "IP:", *ip);
+	if (info->summary && run->uptime) {
+		format_uptime(info, *run->uptime, buf, sizeof(buf));
 		print_field(info, "Uptime:", buf);
 	}
+	for (char **link = run->links; link && *link; link++)
+		print_field(info, "Link:", *link);
 
 	for (size_t i = 0; i < info->keys.n; i++) {
 		char *value = NULL;
@@ -111,8 +126,24 @@ static int print_text(const struct tool *t, const struct info *info, struct mgr_
 	return status;
 }
 
+/* ,"name":["a","b"], or null when not known. */
+static void json_print_list(const char *name, char **list)
+{
+	printf(",\"%s\":", name);
+	if (!list) {
+		printf("null");
+		return;
+	}
+	putchar('[');
+	for (size_t i = 0; list[i]; i++) {
+		printf("%s", i > 0 ? "," : "");
+		json_print_string(stdout, list[i]);
+	}
+	putchar(']');
+}
+
 static int print_json(const struct tool *t, const struct info *info, struct mgr_container *c,
-		      enum mgr_state state, const pid_t *pid, const double *uptime)
+		      enum mgr_state state, const struct running *run)
 {
 	int status = EXIT_SUCCESS;
 
@@ -123,16 +154,19 @@ static int print_json(const struct tool *t, const struct info *info, struct mgr_
 		json_print_string(stdout, mgr_state_name(state));
 	}
 	if (info->pid) {
-		if (pid)
-			printf(",\"pid\":%ld", (long)*pid);
+		if (run->pid)
+			printf(",\"pid\":%ld", (long)*run->pid);
 		else
 			printf(",\"pid\":null");
 	}
+	if (info->ips)
+		json_print_list("ips", run->ips);
 	if (info->summary) {
-		if (uptime)
-			printf(",\"uptime\":%.3f", *uptime);
+		if (run->uptime)
+			printf(",\"uptime\":%.3f", *run->uptime);
 		else
 			printf(",\"uptime\":null");
+		json_print_list("links", run->links);
 	}
 
 	if (info->keys.n > 0) {
@@ -158,12 +192,35 @@ static int print_json(const struct tool *t, const struct info *info, struct mgr_
 	return status;
 }
 
+/* The addresses (-i, summary) and host-side devices (summary) of a running
+ * container; *running goes false when it stopped meanwhile.  Returns 0 or
+ * the exit status after reporting a failure. */
+static int read_networks(const struct tool *t, const struct info *info, struct mgr_container *c,
+			 bool *running, struct running *run)
+{
+	int r = 0;
+
+	if (*running && info->ips)
+		r = mgr_get_ips(c, NULL, &run->ips);
+	if (r >= 0 && *running && info->summary)
+		r = mgr_get_net_links(c, &run->links);
+	if (r == -ESRCH) {
+		*running = false;
+		if (run->ips)
+			mgr_free_strv(run->ips);
+		run->ips = NULL;
+		return 0;
+	}
+	return r < 0 ? tool_fail(t, c, r) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		TOOL_LONGOPT_NAME,
 		{ "state", no_argument, NULL, 's' },
 		{ "pid", no_argument, NULL, 'p' },
+		{ "ips", no_argument, NULL, 'i' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-humanize", no_argument, NULL, 'H' },
 		TOOL_LONGOPT_JSON,
@@ -172,6 +229,7 @@ int main(int argc, char **argv)
 	};
 	struct tool t = TOOL_INIT("mgr-info", help);
 	struct info info = { .humanize = true };
+	struct running run = { 0 };
 	struct mgr_container *c;
 	enum mgr_state state;
 	pid_t pid;
@@ -180,7 +238,7 @@ int main(int argc, char **argv)
 	int opt, r;
 
 	tool_begin(&t, argc, argv);
-	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "spc:H" TOOL_SHORTOPTS, options,
+	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "spic:H" TOOL_SHORTOPTS, options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 's':
@@ -188,6 +246,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			info.pid = true;
+			break;
+		case 'i':
+			info.ips = true;
 			break;
 		case 'c':
 			tool_list_add(&t, &info.keys, optarg);
@@ -200,8 +261,8 @@ int main(int argc, char **argv)
 		}
 	}
 	tool_no_arguments(&t, argc, argv);
-	if (!info.state && !info.pid && info.keys.n == 0)
-		info.summary = info.state = info.pid = true;
+	if (!info.state && !info.pid && !info.ips && info.keys.n == 0)
+		info.summary = info.state = info.pid = info.ips = true;
 
 	c = tool_open(&t);
 	r = mgr_get_state(c, &state);
@@ -216,7 +277,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* It may stop between the calls: then it has no PID or uptime. */
+	/* It may stop between the calls: then it has no PID, uptime or
+	 * addresses. */
 	if (running) {
 		r = mgr_get_init_pid(c, &pid);
 		if (r < 0 && r != -ESRCH) {
@@ -233,13 +295,24 @@ int main(int argc, char **argv)
 		}
 		running = r >= 0;
 	}
+	r = read_networks(&t, &info, c, &running, &run);
+	if (r != 0)
+		goto out;
+	if (running) {
+		run.pid = &pid;
+		run.uptime = &uptime;
+	}
 
 	if (t.json)
-		r = print_json(&t, &info, c, state, running ? &pid : NULL, running ? &uptime : NULL);
+		r = print_json(&t, &info, c, state, &run);
 	else
-		r = print_text(&t, &info, c, state, running ? &pid : NULL, running ? &uptime : NULL);
+		r = print_text(&t, &info, c, state, &run);
 	r = tool_flush(&t, r);
 out:
+	if (run.ips)
+		mgr_free_strv(run.ips);
+	if (run.links)
+		mgr_free_strv(run.links);
 	mgr_container_free(c);
 	tool_list_free(&info.keys);
 	return r;

@@ -11,11 +11,12 @@
 
 #include "common.h"
 
-enum column { COL_NAME, COL_STATE, COL_AUTOSTART, COL_GROUPS, COL_PID, _COL_MAX };
+enum column { COL_NAME, COL_STATE, COL_AUTOSTART, COL_GROUPS, COL_IPV4, COL_IPV6, COL_PID, _COL_MAX };
 
 static const char *const column_names[_COL_MAX] = {
-	[COL_NAME] = "NAME",       [COL_STATE] = "STATE", [COL_AUTOSTART] = "AUTOSTART",
-	[COL_GROUPS] = "GROUPS",   [COL_PID] = "PID",
+	[COL_NAME] = "NAME",     [COL_STATE] = "STATE", [COL_AUTOSTART] = "AUTOSTART",
+	[COL_GROUPS] = "GROUPS", [COL_IPV4] = "IPV4",   [COL_IPV6] = "IPV6",
+	[COL_PID] = "PID",
 };
 
 #define MAX_COLUMNS 16
@@ -45,6 +46,7 @@ struct entry {
 	pid_t pid; /* 0 when not running */
 	bool autostart;
 	char *groups; /* comma-separated, NULL when none */
+	char **ipv4, **ipv6; /* while running, when asked for */
 };
 
 static void help(void)
@@ -57,9 +59,10 @@ static void help(void)
 	       "  -1                       one name per line (the default when the output\n"
 	       "                           is not a terminal; else names go in columns)\n"
 	       "  -f, --fancy              a table with the columns NAME STATE AUTOSTART\n"
-	       "                           GROUPS PID\n"
+	       "                           GROUPS IPV4 IPV6 PID\n"
 	       "  -F, --fancy-format=COLS  a table with the comma-separated columns COLS,\n"
-	       "                           from NAME, STATE, AUTOSTART, GROUPS, PID\n"
+	       "                           from NAME, STATE, AUTOSTART, GROUPS, IPV4,\n"
+	       "                           IPV6, PID\n"
 	       "      --running            only running containers\n"
 	       "      --stopped            only stopped containers\n"
 	       "      --frozen             only frozen containers\n"
@@ -69,8 +72,8 @@ static void help(void)
 	       "                           given lists\n"
 	       "      --filter=REGEX       the same as the REGEX argument\n"
 	       "\n"
-	       "The JSON output is an array of objects with name, state, pid, autostart\n"
-	       "and groups.\n");
+	       "The JSON output is an array of objects with name, state, pid, autostart,\n"
+	       "groups, ipv4 and ipv6.\n");
 	tool_help_common(false, true);
 }
 
@@ -88,7 +91,7 @@ static void parse_columns(const struct tool *t, struct ls *ls, const char *arg)
 			    strncasecmp(column_names[col], p, len) == 0)
 				break;
 		if (col == _COL_MAX)
-			tool_usage_error(t, "unknown column \"%.*s\" (known: NAME, STATE, AUTOSTART, GROUPS, PID)",
+			tool_usage_error(t, "unknown column \"%.*s\" (known: NAME, STATE, AUTOSTART, GROUPS, IPV4, IPV6, PID)",
 					 (int)len, p);
 		if (ls->n_columns == MAX_COLUMNS)
 			tool_usage_error(t, "too many columns in \"%s\"", arg);
@@ -136,8 +139,31 @@ static bool group_match(const struct ls *ls, const struct entry *e)
 	return false;
 }
 
-/* Fill e from the container's state and config; -errno after reporting. */
-static int read_entry(const struct tool *t, const char *name, struct entry *e)
+static void entry_free(struct entry *e)
+{
+	free(e->groups);
+	if (e->ipv4)
+		mgr_free_strv(e->ipv4);
+	if (e->ipv6)
+		mgr_free_strv(e->ipv6);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The addresses of a running container, by family. */
+static void read_ips(const struct tool *named, struct mgr_container *c, struct entry *e)
+{
+	int r = mgr_get_ips(c, "inet", &e->ipv4);
+
+	if (r >= 0)
+		r = mgr_get_ips(c, "inet6", &e->ipv6);
+	/* One that stopped meanwhile has none. */
+	if (r < 0 && r != -ESRCH)
+		tool_fail(named, c, r);
+}
+
+/* Fill e from the container's state and config (and its addresses with
+ * ips); -errno after reporting. */
+static int read_entry(const struct tool *t, const char *name, bool ips, struct entry *e)
 {
 	struct tool named = *t; /* errors read "mgr-ls: NAME: ..." */
 	struct mgr_container *c = mgr_container_new(name, t->path);
@@ -159,6 +185,8 @@ static int read_entry(const struct tool *t, const char *name, struct entry *e)
 	}
 	if (e->state != MGR_STOPPED && mgr_get_init_pid(c, &e->pid) < 0)
 		e->pid = 0;
+	if (ips && e->pid > 0)
+		read_ips(&named, c, e);
 
 	if (mgr_get_config_item(c, "start.auto", &value) >= 0 && value)
 		e->autostart = atoi(value) != 0;
@@ -218,6 +246,18 @@ static void print_columns(const struct entry *e, size_t n)
 	}
 }
 
+/* The addresses separated by ", ", or "-". */
+static void cell_list(char **list, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; list && list[i] && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i > 0 ? ", " : "", list[i]);
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
 static void cell(const struct entry *e, enum column col, char *buf, size_t size)
 {
 	switch (col) {
@@ -232,6 +272,12 @@ static void cell(const struct entry *e, enum column col, char *buf, size_t size)
 		break;
 	case COL_GROUPS:
 		snprintf(buf, size, "%s", e->groups ? e->groups : "-");
+		break;
+	case COL_IPV4:
+		cell_list(e->ipv4, buf, size);
+		break;
+	case COL_IPV6:
+		cell_list(e->ipv6, buf, size);
 		break;
 	case COL_PID:
 		if (e->pid > 0)
@@ -274,6 +320,17 @@ static void print_fancy(const struct ls *ls, const struct entry *e, size_t n)
 		}
 }
 
+/* ,"name":["a","b"] */
+static void json_print_list(const char *name, char **list)
+{
+	printf(",\"%s\":[", name);
+	for (size_t i = 0; list && list[i]; i++) {
+		printf("%s", i > 0 ? "," : "");
+		json_print_string(stdout, list[i]);
+	}
+	putchar(']');
+}
+
 static void print_json(const struct entry *e, size_t n)
 {
 	putchar('[');
@@ -300,7 +357,10 @@ static void print_json(const struct entry *e, size_t n)
 			if (*g == ',')
 				g++;
 		}
-		printf("]}");
+		putchar(']');
+		json_print_list("ipv4", e[i].ipv4);
+		json_print_list("ipv6", e[i].ipv6);
+		putchar('}');
 	}
 	printf("]\n");
 }
@@ -380,19 +440,22 @@ int main(int argc, char **argv)
 {
 	struct tool t = TOOL_INIT("mgr-ls", help);
 	struct ls ls = {
-		.columns = { COL_NAME, COL_STATE, COL_AUTOSTART, COL_GROUPS, COL_PID },
-		.n_columns = 5,
+		.columns = { COL_NAME, COL_STATE, COL_AUTOSTART, COL_GROUPS, COL_IPV4, COL_IPV6, COL_PID },
+		.n_columns = 7,
 	};
 	struct entry *entries = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	unsigned flags = MGR_LIST_DEFINED;
-	bool details;
+	bool details, ips;
 	int status = EXIT_SUCCESS, r;
 
 	tool_begin(&t, argc, argv);
 	parse_args(&t, &ls, argc, argv);
 	details = ls.fancy || t.json || ls.states || ls.groups.n > 0;
+	ips = t.json;
+	for (size_t j = 0; ls.fancy && j < ls.n_columns; j++)
+		ips |= ls.columns[j] == COL_IPV4 || ls.columns[j] == COL_IPV6;
 	tool_open_log(&t);
 
 	/* A container started from an rcfile is active without being
@@ -422,13 +485,12 @@ int main(int argc, char **argv)
 			n++;
 			continue;
 		}
-		if (read_entry(&t, names[i], e) < 0) {
+		if (read_entry(&t, names[i], ips, e) < 0) {
 			status = EXIT_FAILURE;
 			continue;
 		}
 		if ((ls.states && !(ls.states & MGR_STATE_BIT(e->state))) || !group_match(&ls, e)) {
-			free(e->groups);
-			memset(e, 0, sizeof(*e));
+			entry_free(e);
 			continue;
 		}
 		n++;
@@ -446,7 +508,7 @@ int main(int argc, char **argv)
 	status = tool_flush(&t, status);
 
 	for (size_t i = 0; i < n; i++)
-		free(entries[i].groups);
+		entry_free(&entries[i]);
 	free(entries);
 out:
 	if (names)

@@ -163,8 +163,12 @@ static void test_errors(void)
 		{ "uts.name = a\n",
 		  "test.conf:1: unknown key \"uts.name\" (keys start with \"mgr.\" or \"lxc.\")" },
 		{ " = a\n", "test.conf:1: missing key before \"=\"" },
-		{ "lxc.net.0.type = veth\n",
-		  "test.conf:1: bad value \"veth\" for \"lxc.net.0.type\": network type \"veth\" is not supported yet" },
+		{ "lxc.net.0.type = tunnel\n",
+		  "test.conf:1: bad value \"tunnel\" for \"lxc.net.0.type\": unknown network type" },
+		{ "lxc.net.0.type = veth\nlxc.net.0.hwaddr = 00:16:3e:xx:xx\n",
+		  "test.conf:2: bad value \"00:16:3e:xx:xx\" for \"lxc.net.0.hwaddr\": expected six pairs of hex digits (or x) separated by ':'" },
+		{ "mgr.net.1.ipv4.address = 10.0.0.300/8\n",
+		  "test.conf:1: bad value \"10.0.0.300/8\" for \"mgr.net.1.ipv4.address\": expected ADDRESS/PREFIX [BROADCAST]" },
 		{ "lxc.rootfs.path = overlay:/a:/b\n",
 		  "test.conf:1: bad value \"overlay:/a:/b\" for \"lxc.rootfs.path\": storage backend \"overlay\" is not supported" },
 	};
@@ -505,6 +509,29 @@ static const char every_key[] =
 	"lxc.no_new_privs = 1\n"
 	"lxc.net.2.type = empty\n"
 	"lxc.net.0.type = empty\n"
+	"lxc.net.1.type = veth\n"
+	"lxc.net.1.link = br0\n"
+	"lxc.net.1.flags = up\n"
+	"lxc.net.1.name = eth1\n"
+	"lxc.net.1.hwaddr = 00:16:3e:12:34:56\n"
+	"lxc.net.1.mtu = 1400\n"
+	"lxc.net.1.ipv4.address = 10.0.3.5/24\n"
+	"lxc.net.1.ipv4.address = 10.0.4.5/24 10.0.4.255\n"
+	"lxc.net.1.ipv4.gateway = auto\n"
+	"lxc.net.1.ipv6.address = fd00::5/64\n"
+	"lxc.net.1.ipv6.gateway = fd00::1\n"
+	"lxc.net.1.veth.pair = veth-full\n"
+	"lxc.net.1.script.up = /usr/share/mgr/hooks/up\n"
+	"lxc.net.1.script.down = /usr/share/mgr/hooks/down\n"
+	"lxc.net.3.type = macvlan\n"
+	"lxc.net.3.link = eth0\n"
+	"lxc.net.3.macvlan.mode = bridge\n"
+	"lxc.net.4.type = ipvlan\n"
+	"lxc.net.4.link = eth0\n"
+	"lxc.net.4.ipvlan.mode = l2\n"
+	"lxc.net.5.type = vlan\n"
+	"lxc.net.5.link = eth0\n"
+	"lxc.net.5.vlan.id = 10\n"
 	"lxc.log.file = /var/log/full.log\n"
 	"lxc.log.level = 1\n"
 	"lxc.start.auto = 1\n"
@@ -556,7 +583,10 @@ static void test_dump_round_trip(void)
 	   "init.cmd is quoted so it splits the same");
 	ok(strstr(dump, "mgr.mount.auto = proc:rw sys:mixed cgroup:ro:force\n"),
 	   "mount.auto is canonical");
-	ok(strstr(dump, "mgr.net.0.type = empty\nmgr.net.2.type = empty\n"), "nets sorted");
+	ok(strstr(dump, "mgr.net.0.type = empty\nmgr.net.1.type = veth\nmgr.net.2.type = empty\n"),
+	   "nets sorted");
+	ok(strstr(dump, "mgr.net.1.ipv4.address = 10.0.3.5/24\nmgr.net.1.ipv4.address = 10.0.4.5/24 10.0.4.255\n"),
+	   "the addresses of a net in order");
 
 	table = conf_key_table(&n);
 	for (size_t i = 0; i < n; i++) {

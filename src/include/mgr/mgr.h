@@ -259,6 +259,19 @@ int mgr_console(struct mgr_container *c, int ttynum, int stdin_fd, int stdout_fd
  * -ENODATA when console.buffer.size is 0. */
 int mgr_console_log(struct mgr_container *c, char **ret_buf, size_t *ret_len);
 
+/* --- networks ----------------------------------------------------------- */
+
+/* The addresses of the running container c, as text without prefix, of
+ * family "inet" (IPv4), "inet6" (IPv6) or NULL (both, IPv4 first): those of
+ * every device in its network namespace that reach beyond the device (not
+ * lo's, no link-local ones).  *ret is a NULL-terminated array to free with
+ * mgr_free_strv().  Returns the count; -ESRCH when c is not running. */
+int mgr_get_ips(struct mgr_container *c, const char *family, char ***ret);
+/* The host-side devices of the running container's networks (the host end
+ * of each veth), in the order of the networks, as mgr_get_ips() gives its
+ * result.  Returns the count; -ESRCH when c is not running. */
+int mgr_get_net_links(struct mgr_container *c, char ***ret);
+
 /* --- listing ------------------------------------------------------------ */
 
 enum {
