@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "common.h"
+#include "stats-format.h"
 
 struct info {
 	bool state, pid, ips;   /* -s, -p, -i */
 	struct tool_list keys;  /* -c, in the order given */
 	bool humanize;          /* cleared by -H */
+	bool stats;             /* -S; also in the JSON summary */
 	bool summary;           /* no selector: Name, State, PID, IP, Uptime, Link */
 };
 
@@ -21,24 +23,30 @@ struct running {
 	const double *uptime;
 	char **ips;   /* with -i or the summary */
 	char **links; /* in the summary */
+	const struct mgr_stats *stats; /* with info.stats */
 };
 
 static void help(void)
 {
 	printf("Usage: mgr-info -n NAME [OPTION]...\n"
-	       "Show information about the container NAME.  Without -s, -p, -i or -c,\n"
-	       "print its name, state and, when it is running, its init PID, addresses,\n"
-	       "uptime and host-side network devices.\n"
+	       "Show information about the container NAME.  Without -s, -p, -i, -S or\n"
+	       "-c, print its name, state and, when it is running, its init PID,\n"
+	       "addresses, uptime and host-side network devices (and, with --json, what\n"
+	       "-S prints).\n"
 	       "\n"
 	       "Options:\n"
 	       "  -s, --state              print the state\n"
 	       "  -p, --pid                print the PID of init as seen from the host\n"
 	       "                           (nothing when the container is not running)\n"
 	       "  -i, --ips                print the container's IP addresses\n"
+	       "  -S, --stats              print what it uses: CPU time, memory (now, at\n"
+	       "                           most, the limit), tasks, block I/O, and the\n"
+	       "                           bytes each network device received and sent\n"
 	       "  -c, --config=KEY         print \"KEY = VALUE\" from the config, one line\n"
 	       "                           per value (may be repeated)\n"
 	       "  -H, --no-humanize        print -s, -p, -i and -c values without labels, and\n"
-	       "                           the uptime in seconds\n");
+	       "                           the uptime in seconds; -S figures in\n"
+	       "                           nanoseconds and bytes\n");
 	tool_help_common(true, true);
 }
 
@@ -110,6 +118,8 @@ static int print_text(const struct tool *t, const struct info *info, struct mgr_
 	}
 	for (char **link = run->links; link && *link; link++)
 		print_field(info, "Link:", *link);
+	if (run->stats)
+		stats_print_text(stdout, run->stats, info->humanize);
 
 	for (size_t i = 0; i < info->keys.n; i++) {
 		char *value = NULL;
@@ -168,6 +178,13 @@ static int print_json(const struct tool *t, const struct info *info, struct mgr_
 			printf(",\"uptime\":null");
 		json_print_list("links", run->links);
 	}
+	if (info->stats) {
+		printf(",\"stats\":");
+		if (run->stats)
+			stats_print_json(stdout, run->stats);
+		else
+			printf("null");
+	}
 
 	if (info->keys.n > 0) {
 		printf(",\"config\":{");
@@ -221,6 +238,7 @@ int main(int argc, char **argv)
 		{ "state", no_argument, NULL, 's' },
 		{ "pid", no_argument, NULL, 'p' },
 		{ "ips", no_argument, NULL, 'i' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-humanize", no_argument, NULL, 'H' },
 		TOOL_LONGOPT_JSON,
@@ -230,6 +248,7 @@ int main(int argc, char **argv)
 	struct tool t = TOOL_INIT("mgr-info", help);
 	struct info info = { .humanize = true };
 	struct running run = { 0 };
+	struct mgr_stats stats = { 0 };
 	struct mgr_container *c;
 	enum mgr_state state;
 	pid_t pid;
@@ -238,7 +257,7 @@ int main(int argc, char **argv)
 	int opt, r;
 
 	tool_begin(&t, argc, argv);
-	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "spic:H" TOOL_SHORTOPTS, options,
+	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "spiSc:H" TOOL_SHORTOPTS, options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 's':
@@ -249,6 +268,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			info.ips = true;
+			break;
+		case 'S':
+			info.stats = true;
 			break;
 		case 'c':
 			tool_list_add(&t, &info.keys, optarg);
@@ -261,8 +283,10 @@ int main(int argc, char **argv)
 		}
 	}
 	tool_no_arguments(&t, argc, argv);
-	if (!info.state && !info.pid && !info.ips && info.keys.n == 0)
+	if (!info.state && !info.pid && !info.ips && !info.stats && info.keys.n == 0) {
 		info.summary = info.state = info.pid = info.ips = true;
+		info.stats = t.json;
+	}
 
 	c = tool_open(&t);
 	r = mgr_get_state(c, &state);
@@ -298,6 +322,16 @@ int main(int argc, char **argv)
 	r = read_networks(&t, &info, c, &running, &run);
 	if (r != 0)
 		goto out;
+	if (running && info.stats) {
+		r = mgr_get_stats(c, &stats);
+		if (r < 0 && r != -ESRCH) {
+			r = tool_fail(&t, c, r);
+			goto out;
+		}
+		running = r >= 0;
+		if (running)
+			run.stats = &stats;
+	}
 	if (running) {
 		run.pid = &pid;
 		run.uptime = &uptime;
@@ -313,6 +347,7 @@ out:
 		mgr_free_strv(run.ips);
 	if (run.links)
 		mgr_free_strv(run.links);
+	mgr_stats_free(&stats);
 	mgr_container_free(c);
 	tool_list_free(&info.keys);
 	return r;

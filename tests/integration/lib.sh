@@ -37,6 +37,11 @@ T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 T_CLEANED=no
 export T_PATH T_WORK
 
+# For a container that must have only a loopback, whatever default.conf
+# gives: t_mgr create ... -f "$T_LO_CONF".
+T_LO_CONF=$T_WORK/loopback-only.conf
+printf 'mgr.net =\nmgr.net.0.type = empty\n' >"$T_LO_CONF"
+
 # Sanitizer reports (also those of daemonized monitors) go to files that
 # each case checks afterwards.
 for _v in ASAN_OPTIONS UBSAN_OPTIONS; do

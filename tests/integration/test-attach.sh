@@ -130,7 +130,7 @@ identity() {
 }
 
 namespaces() {
-	running_ct ns
+	running_ct ns "mgr.net =" "mgr.net.0.type = empty"
 	local host_net
 	host_net=$(ls /sys/class/net)
 	assert_eq "ns" "$(t_mgr attach -n ns -- hostname)"

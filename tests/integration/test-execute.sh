@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_ct() {
-	assert_succeeds t_mgr create -n "$1" -t busybox
+	assert_succeeds t_mgr create -n "$1" -t busybox -f "$T_LO_CONF"
 }
 
 exit_codes() {

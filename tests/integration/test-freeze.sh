@@ -3,6 +3,7 @@
 # Freezing and thawing busybox containers, with either freezer: what a
 # frozen container's processes do (nothing), the states watchers see, many
 # rounds under load, and attach, stop and destroy of a frozen container.
+# Then what containers use: mgr-info -S and mgr-top.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -204,6 +205,109 @@ refusals() {
 	assert_no_leftovers idle
 }
 
+# stat NAME KEY: one figure of mgr-info -S --json.
+stat() {
+	python3 -c 'import json, sys; print(json.loads(sys.argv[1])["stats"][sys.argv[2]])' \
+		"$(t_mgr info -n "$1" -S --json)" "$2"
+}
+
+accounting() {
+	make_ct acct
+	local cpu1 cpu2 mem1 mem2 peak tasks dir
+	cpu1=$(stat acct cpu_ns)
+	t_mgr attach -n acct -- sh -c 'while :; do :; done' >/dev/null 2>&1 &
+	sleep 1
+	cpu2=$(stat acct cpu_ns)
+	((cpu2 - cpu1 >= 500000000)) || t_fail "a second of a busy loop: CPU time from $cpu1 to $cpu2 ns"
+
+	mem1=$(stat acct memory_bytes)
+	assert_succeeds t_mgr attach -n acct -- dd if=/dev/zero of=/run/big bs=1M count=50
+	mem2=$(stat acct memory_bytes)
+	((mem2 - mem1 >= 40 << 20)) || t_fail "a 50 MiB tmpfs file: memory from $mem1 to $mem2"
+	peak=$(stat acct memory_peak_bytes)
+	((peak >= mem2)) || t_fail "memory peak $peak below the use $mem2"
+	assert_succeeds t_mgr attach -n acct -- rm /run/big
+	assert_succeeds t_mgr attach -n acct -- sh -c 'head -c 60000000 /dev/zero | tail >/dev/null'
+	peak=$(stat acct memory_peak_bytes)
+	((peak >= 55000000)) || t_fail "tail held 60 MB: the peak is only $peak"
+
+	# Tasks: as many as the pids controller's directory lists.
+	dir=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/self/mounts)
+	if [[ -n $dir ]]; then
+		tasks=$(cat "$dir/mgr.payload.acct/tasks" | wc -l)
+	else
+		tasks=$(cat "$UNIFIED/mgr.payload.acct/cgroup.threads" | wc -l)
+	fi
+	assert_eq "$tasks" "$(stat acct pids)" "pids"
+
+	local net
+	net=$(t_mgr info -n acct -S --json)
+	python3 - "$net" <<-'EOF2'
+	import json, sys
+	s = json.loads(sys.argv[1])["stats"]
+	lo = [d for d in s["net"] if d["name"] == "lo"]
+	assert lo and isinstance(lo[0]["rx_bytes"], int) and isinstance(lo[0]["tx_bytes"], int), s
+	assert isinstance(s["blkio_read_bytes"], int), s
+	EOF2
+	local out
+	out=$(t_mgr info -n acct -S)
+	assert_contains "$out" "CPU use:"
+	assert_contains "$out" "Memory use:"
+	assert_contains "$out" "Net lo:"
+	[[ $(t_mgr info -n acct -S -H | awk '/^PIDs:/ { print $2 }') =~ ^[0-9]+$ ]] ||
+		t_fail "mgr-info -S -H: PIDs is not a number"
+	assert_succeeds t_mgr stop -n acct -k
+	wait
+	assert_eq "null" "$(python3 -c 'import json, sys; print(json.dumps(json.loads(sys.argv[1])["stats"]))' "$(t_mgr info -n acct -S --json)")"
+	assert_no_leftovers acct
+}
+
+top_batch() {
+	make_ct top1
+	make_ct top2
+	local out
+	out=$(t_mgr top -b -n 1)
+	assert_contains "$out" "NAME"
+	[[ $out =~ top1\ +RUNNING ]] || t_fail "top1 is not in the table: $out"
+	[[ $out =~ top2\ +RUNNING ]] || t_fail "top2 is not in the table: $out"
+	assert_eq "top1 top2" "$(t_mgr top -b -n 1 -s name | awk 'NR > 1 { printf "%s%s", sep, $1; sep = " " }')"
+	t_mgr attach -n top2 -- sh -c 'while :; do :; done' >/dev/null 2>&1 &
+	out=$(t_mgr top -b -n 2 -d 0.5 -s cpu)
+	assert_eq 2 "$(grep -c '^NAME' <<<"$out")" "tables in -n 2"
+	assert_eq top2 "$(tail -n 2 <<<"$out" | head -n 1 | awk '{ print $1 }')" "the busy one first by CPU"
+	assert_succeeds t_mgr freeze -n top2
+	assert_contains "$(t_mgr top -b -n 1)" "FROZEN"
+	assert_succeeds t_mgr stop -n top2 -k
+	out=$(t_mgr top -b -n 1)
+	assert_not_contains "$out" "top2"
+	assert_fails -e "invalid sort key" t_mgr top -b -s size
+	assert_succeeds t_mgr stop -n top1 -k
+	wait
+	assert_no_leftovers top1 top2
+}
+
+top_terminal() {
+	command -v tmux >/dev/null || t_skip "tmux is not installed"
+	. "$(dirname "$0")/terminal.sh"
+	make_ct tt
+	pane top mgr-top -P "$T_PATH"
+	see top "tt"
+	see top "by cpu"
+	keys top n
+	see top "by name"
+	keys top q
+	assert_eq 0 "$(ended top)"
+	assert_tty_restored top
+	pane top2 mgr-top -P "$T_PATH" -d 0.2
+	see top2 "tt"
+	keys top2 C-c
+	assert_eq 0 "$(ended top2)"
+	assert_tty_restored top2
+	panes_end
+	assert_succeeds t_mgr stop -n tt -k
+	assert_no_leftovers tt
+}
+
 t_case "a frozen container makes no progress until thawed" frozen_makes_no_progress
 t_case "cgroup.freeze (MGR_CGROUP_FREEZER=v2) freezes the same" v2_freezer
 t_case "FREEZING, FROZEN, THAWED, RUNNING reach mgr-monitor and mgr-wait" states_reach_watchers
@@ -211,3 +315,6 @@ t_case "100 freeze/thaw rounds under load, each within 2 s" hundred_rounds_under
 t_case "attach to a frozen container is refused" attach_refused
 t_case "stop -k, stop and destroy -f of a frozen container" stop_frozen
 t_case "freeze and unfreeze of a stopped or unknown container" refusals
+t_case "mgr-info -S: CPU, memory, tasks, block I/O and network figures" accounting
+t_case "mgr-top --batch shows the running containers" top_batch
+t_case "mgr-top on a terminal: keys sort, q and Ctrl-C quit" top_terminal

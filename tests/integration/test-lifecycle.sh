@@ -8,7 +8,7 @@
 # A busybox container whose shutdown leaves a mark in its rootfs, so a
 # clean halt can be told from a kill.
 make_ct() {
-	assert_succeeds t_mgr create -n "$1" -t busybox
+	assert_succeeds t_mgr create -n "$1" -t busybox -f "$T_LO_CONF"
 	echo "::shutdown:/bin/touch /halted" >>"$T_PATH/$1/rootfs/etc/inittab"
 }
 

@@ -143,8 +143,9 @@ debian_from_cache() {
 	[[ -z $(find "$MGR_TEST_CACHE/$cache/rootfs/etc/ssh" -name 'ssh_host_*') ]] ||
 		t_fail "the cache holds ssh host keys"
 	[[ ! -s $MGR_TEST_CACHE/$cache/rootfs/etc/machine-id ]] || t_fail "the cache holds a machine-id"
-	# Only a loopback (default.conf): networkd stays off.
-	assert_fails chroot "$T_PATH/deb1/rootfs" systemctl is-enabled systemd-networkd.service
+	# default.conf's eth0 on the default network: DHCP through networkd.
+	assert_succeeds chroot "$T_PATH/deb1/rootfs" systemctl is-enabled systemd-networkd.service
+	assert_contains "$(cat "$T_PATH/deb1/rootfs/etc/systemd/network/50-mgr-dhcp.network")" "DHCP=yes"
 
 	local cfg
 	cfg=$(cat "$T_PATH/deb1/config")

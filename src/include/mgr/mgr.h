@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -182,6 +183,46 @@ int mgr_freeze(struct mgr_container *c, int timeout);
  * stopping.  mgr_stop() thaws a frozen container itself. */
 int mgr_unfreeze(struct mgr_container *c);
 
+/* --- accounting --------------------------------------------------------- */
+
+/* What one network device in the container's network namespace carried. */
+struct mgr_net_stats {
+	char name[16];
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+};
+
+/* Which figures of struct mgr_stats the host gave. */
+enum {
+	MGR_STATS_CPU = 1 << 0,
+	MGR_STATS_MEMORY = 1 << 1,
+	MGR_STATS_MEMORY_PEAK = 1 << 2,
+	MGR_STATS_MEMORY_LIMIT = 1 << 3,
+	MGR_STATS_PIDS = 1 << 4,
+	MGR_STATS_BLKIO = 1 << 5,
+	MGR_STATS_NET = 1 << 6,
+};
+#define MGR_STATS_UNLIMITED UINT64_MAX
+
+struct mgr_stats {
+	unsigned have;               /* MGR_STATS_* of the figures below that are set */
+	uint64_t cpu_ns;             /* CPU time of all its processes, ever       */
+	uint64_t memory_bytes;       /* memory charged to it now, page cache too  */
+	uint64_t memory_peak_bytes;  /* the most it was ever charged              */
+	uint64_t memory_limit_bytes; /* MGR_STATS_UNLIMITED: no limit             */
+	uint64_t pids;               /* its tasks (threads)                       */
+	uint64_t blkio_read_bytes;   /* block I/O, summed over every device       */
+	uint64_t blkio_write_bytes;
+	struct mgr_net_stats *net;   /* every device, lo too (NULL when n_net 0)  */
+	size_t n_net;
+};
+/* What the running container c has used, from its control group (CPU,
+ * memory, tasks, block I/O: whichever controllers the host has) and its
+ * network namespace.  Free with mgr_stats_free().  -ESRCH when c is not
+ * running. */
+int mgr_get_stats(struct mgr_container *c, struct mgr_stats *ret);
+void mgr_stats_free(struct mgr_stats *stats);
+
 /* --- attach ------------------------------------------------------------- */
 
 /* The container's namespaces a command can join (mgr_attach_options). */
@@ -271,6 +312,19 @@ int mgr_get_ips(struct mgr_container *c, const char *family, char ***ret);
  * of each veth), in the order of the networks, as mgr_get_ips() gives its
  * result.  Returns the count; -ESRCH when c is not running. */
 int mgr_get_net_links(struct mgr_container *c, char ***ret);
+
+/* --- cgroup settings ---------------------------------------------------- */
+
+/* Read or change one cgroup setting of the running container c, now (the
+ * config is not touched).  key is an interface file of the host's cgroups
+ * ("memory.limit_in_bytes", "pids.max", "cpu.max"), found in the hierarchy
+ * holding its controller, or a limits.* key ("limits.memory", with or
+ * without "mgr."), translated for the host as at start and read back in
+ * its config form ("64M").  *ret is malloc'd, without a trailing newline.
+ * -ESRCH when c is not running, -ENOENT for a file the host does not
+ * have, -EINVAL for a bad value of a limits.* key. */
+int mgr_get_cgroup_item(struct mgr_container *c, const char *key, char **ret);
+int mgr_set_cgroup_item(struct mgr_container *c, const char *key, const char *value);
 
 /* --- listing ------------------------------------------------------------ */
 

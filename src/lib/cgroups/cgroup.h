@@ -87,6 +87,10 @@ int cgroup_freeze_check(struct cgroup *cg, int fd);
 const char *cgroup_freezer_name(struct cgroup *cg);
 /* True when the cgroup is frozen or freezing, by either freezer. */
 bool cgroup_is_frozen(struct cgroup *cg);
+/* What the container's cgroup has used: the cgroup figures of
+ * mgr_get_stats() (stats.c), with their MGR_STATS_* bits in ret->have. */
+struct mgr_stats;
+int cgroup_get_stats(struct cgroup *cg, struct mgr_stats *ret);
 /* Write value to the interface file key ("memory.max", "pids.max") of the
  * container's cgroup, in the hierarchy holding the controller named by the
  * key's prefix.  No translation between v1 and v2 names. */
