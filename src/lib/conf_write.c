@@ -106,6 +106,19 @@ static bool net_type_prefix(const char *key, char *buf, size_t size)
 	return strspn(buf + 4, "0123456789") == n - 9;
 }
 
+/* Whether a line from pos on would undo a value of key written at pos:
+ * "net =", which removes every network, for a net.N key.  (Includes are
+ * known by the keys they set: see from_include.) */
+static bool overridden_after(char **lines, ssize_t pos, const char *key)
+{
+	if (strncmp(key, "net.", 4) != 0)
+		return false;
+	for (size_t i = (size_t)pos; lines && lines[i]; i++)
+		if (line_is_key(lines[i], "net"))
+			return true;
+	return false;
+}
+
 int conf_unexpanded_update(struct mgr_conf *conf, const struct conf_key *k, const char *key,
 			   const char *value)
 {
@@ -127,8 +140,9 @@ int conf_unexpanded_update(struct mgr_conf *conf, const struct conf_key *k, cons
 	first = remove_key_lines(conf->unexpanded, key);
 	if (!line)
 		return 0;
-	/* In place of the first line, unless an include would override it. */
-	if (*value && !included && first >= 0)
+	/* In place of the first line, unless something after it would
+	 * override the value there. */
+	if (*value && !included && first >= 0 && !overridden_after(conf->unexpanded, first, key))
 		return insert_line(&conf->unexpanded, (size_t)first, line);
 	return strv_push(&conf->unexpanded, line);
 }

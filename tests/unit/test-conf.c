@@ -617,6 +617,26 @@ static void test_dump_round_trip(void)
 	is_int(strv_length(keys), n_keys, "the same keys have values");
 }
 
+/* A value set for net.N must still hold after a later "net =" line. */
+static void test_write_after_net_clear(void)
+{
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new(), *again = conf_new();
+	_cleanup_free_ char *out = NULL, *value = NULL;
+	struct conf_error err = { "" };
+
+	is_int(conf_read_string(conf,
+				"mgr.net.0.type = empty\n"
+				"mgr.net =\n"
+				"mgr.net.0.type = empty\n",
+				"net.conf", &err),
+	       0, "read a config that clears the networks: %s", err.message);
+	is_int(conf_set_item(conf, "mgr.net.0.type", "none", &err), 0, "set net.0.type");
+	out = written(conf, conf_write);
+	is_int(conf_read_string(again, out, "net.conf", &err), 0, "read it back: %s", err.message);
+	conf_get_item(again, "net.0.type", &value);
+	is_str(value, "none", "the value comes after the \"net =\" line: %s", out);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -631,6 +651,7 @@ int main(void)
 	test_write_unchanged();
 	test_write_edits();
 	test_write_fresh();
+	test_write_after_net_clear();
 	test_set_include();
 	test_dump_round_trip();
 	rm_rf(tmpdir);
