@@ -10,10 +10,16 @@
 V1_FREEZER=$(awk '$3 == "cgroup" && $4 ~ /(^|,)freezer(,|$)/ { print $2; exit }' /proc/self/mounts)
 UNIFIED=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 
-# A busybox container, started with the freezer of MGR_CGROUP_FREEZER (for
-# its monitor), whose clean shutdown leaves a mark in its rootfs.
+# A busybox container with only a loopback (-n: on the default network),
+# started with the freezer of MGR_CGROUP_FREEZER (for its monitor), whose
+# clean shutdown leaves a mark in its rootfs.
 make_ct() {
-	assert_succeeds t_mgr create -n "$1" -t busybox
+	if [[ $1 == -n ]]; then
+		shift
+		assert_succeeds t_mgr create -n "$1" -t busybox
+	else
+		assert_succeeds t_mgr create -n "$1" -t busybox -f "$T_LO_CONF"
+	fi
 	echo "::shutdown:/bin/touch /halted" >>"$T_PATH/$1/rootfs/etc/inittab"
 	assert_succeeds t_mgr start -n "$1"
 }
@@ -212,7 +218,10 @@ stat() {
 }
 
 accounting() {
-	make_ct acct
+	# With the default network where it is up: an eth0 to count too.
+	local net_opt=()
+	ip link show mgrbr0 >/dev/null 2>&1 && net_opt=(-n)
+	make_ct "${net_opt[@]}" acct
 	local cpu1 cpu2 mem1 mem2 peak tasks dir
 	cpu1=$(stat acct cpu_ns)
 	t_mgr attach -n acct -- sh -c 'while :; do :; done' >/dev/null 2>&1 &
@@ -242,11 +251,16 @@ accounting() {
 
 	local net
 	net=$(t_mgr info -n acct -S --json)
-	python3 - "$net" <<-'EOF2'
+	python3 - "$net" "${#net_opt[@]}" <<-'EOF2'
 	import json, sys
 	s = json.loads(sys.argv[1])["stats"]
-	lo = [d for d in s["net"] if d["name"] == "lo"]
-	assert lo and isinstance(lo[0]["rx_bytes"], int) and isinstance(lo[0]["tx_bytes"], int), s
+	names = [d["name"] for d in s["net"]]
+	assert "lo" in names, s
+	for d in s["net"]:
+	    assert isinstance(d["rx_bytes"], int) and isinstance(d["tx_bytes"], int), s
+	if sys.argv[2] == "1":
+	    eth0 = [d for d in s["net"] if d["name"] == "eth0"]
+	    assert eth0 and eth0[0]["tx_bytes"] > 0, s  # its DHCP requests at least
 	assert isinstance(s["blkio_read_bytes"], int), s
 	EOF2
 	local out
