@@ -41,6 +41,10 @@ class Mgr:
     def attach_cmd(self, name):
         return ("mgr-attach", "-P", self.path, "-n", name, "--", "true")
 
+    def freeze_cmds(self, name):
+        return (("mgr-freeze", "-P", self.path, "-n", name),
+                ("mgr-unfreeze", "-P", self.path, "-n", name))
+
     def monitor_pid(self, name):
         return parent_of(int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
 
@@ -81,6 +85,10 @@ lxc.apparmor.profile = unconfined
     def attach_cmd(self, name):
         return ("lxc-attach", "-P", self.path, "-n", name, "--", "true")
 
+    def freeze_cmds(self, name):
+        return (("lxc-freeze", "-P", self.path, "-n", name),
+                ("lxc-unfreeze", "-P", self.path, "-n", name))
+
     def monitor_pid(self, name):
         return parent_of(int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
 
@@ -102,6 +110,13 @@ def attach_times(tool, name, rounds):
     return [timed(*tool.attach_cmd(name), stdin=subprocess.DEVNULL) for _ in range(rounds)]
 
 
+def freeze_times(tool, name, rounds):
+    """Freeze, then thaw the running container: each returns once done
+    (FROZEN, then RUNNING again)."""
+    freeze, thaw = tool.freeze_cmds(name)
+    return [timed(*freeze) + timed(*thaw) for _ in range(rounds)]
+
+
 def sequential(tool, name, count):
     t = time.perf_counter()
     for _ in range(count):
@@ -114,6 +129,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rounds", type=int, default=ROUNDS)
     ap.add_argument("--sequential", type=int, default=100)
+    ap.add_argument("--freeze-rounds", type=int, default=100)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "latest.md"))
     a = ap.parse_args()
 
@@ -132,20 +148,27 @@ def main():
             time.sleep(0.5)
             rss, pss, private = memory_kib(tool.monitor_pid("b"))
             attach = attach_times(tool, "b", a.rounds)
+            freeze = freeze_times(tool, "b", a.freeze_rounds)
             run(*tool.kill_cmd("b"))
             seq = sequential(tool, "b", a.sequential)
             rows[tool.label] = dict(start=statistics.median(s) * 1000,
                                     kill=statistics.median(k) * 1000,
                                     attach=statistics.median(attach) * 1000,
+                                    freeze=statistics.median(freeze) * 1000,
+                                    freeze_max=max(freeze) * 1000,
                                     seq=seq, rss=rss / 1024, pss=pss / 1024,
                                     private=private / 1024)
 
         m, l = rows["mgr"], rows["lxc"]
         write_table(a.out, f"mgr vs LXC ({run('lxc-start', '--version').stdout.strip()}), busybox rootfs",
-                    f"{a.rounds} rounds for the medians; {a.sequential} sequential start+kill.", [
+                    f"{a.rounds} rounds for the medians; {a.sequential} sequential start+kill; "
+                    f"{a.freeze_rounds} freeze+thaw rounds of the idle container.", [
                         ("start to RUNNING, median ms", m["start"], l["start"], ".1f"),
                         ("kill-stop, median ms", m["kill"], l["kill"], ".1f"),
                         ("attach -- true, median ms", m["attach"], l["attach"], ".1f"),
+                        ("freeze+thaw round trip, median ms", m["freeze"], l["freeze"], ".1f"),
+                        (f"freeze+thaw round trip, max of {a.freeze_rounds}, ms",
+                         m["freeze_max"], l["freeze_max"], ".1f"),
                         (f"{a.sequential} sequential start+kill, s", m["seq"], l["seq"], ".2f"),
                         ("monitor RSS, MiB", m["rss"], l["rss"], ".2f"),
                         ("monitor PSS, MiB", m["pss"], l["pss"], ".2f"),
