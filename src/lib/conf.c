@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_keys.h"
 #include "util/macro.h"
 #include "util/strv.h"
 
@@ -43,11 +44,8 @@ void conf_free(struct mgr_conf *conf)
 	for (size_t i = 0; i < n; i++)
 		if (!table[i].instances)
 			table[i].clear(table[i].name, conf);
-	for (size_t i = 0; i < conf->n_sysctls; i++) {
-		free(conf->sysctls[i].key);
-		free(conf->sysctls[i].value);
-	}
-	free(conf->sysctls);
+	conf_pairs_free(&conf->sysctls, &conf->n_sysctls);
+	conf_pairs_free(&conf->cgroup_items, &conf->n_cgroup_items);
 	free(conf->prlimits);
 	free(conf->nets);
 	strv_free(conf->include_stack);

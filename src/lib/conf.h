@@ -7,6 +7,7 @@
 #ifndef MGR_CONF_H
 #define MGR_CONF_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -93,6 +94,67 @@ struct conf_pair {
 	char *value;
 };
 
+/*
+ * Resource limits (limits.*, conf_keys_limits.c): what the container may
+ * use, turned into cgroup settings for the host at start
+ * (cgroups/limits.c).  CONF_LIMIT_MAX is "max": explicitly no limit.
+ */
+#define CONF_LIMIT_MAX ULLONG_MAX
+#define CONF_CPU_PERIOD_USEC 100000ULL /* the period limits.cpu is a share of */
+
+enum conf_io_kind {
+	CONF_IO_READ_BPS,
+	CONF_IO_WRITE_BPS,
+	CONF_IO_READ_IOPS,
+	CONF_IO_WRITE_IOPS,
+	_CONF_IO_MAX,
+};
+
+/* One line of limits.io.*: a device and its limit. */
+struct conf_io_limit {
+	char *device;             /* "/dev/vda" or "8:0", as written */
+	unsigned long long value; /* bytes or operations per second, or CONF_LIMIT_MAX */
+};
+
+struct conf_limits {
+	unsigned long long memory;      /* bytes; 0 unset */
+	unsigned long long memory_swap; /* bytes of swap on top of memory */
+	bool memory_swap_set;
+	unsigned long long cpu; /* usec per CONF_CPU_PERIOD_USEC; 0 unset */
+	int cpu_weight;         /* 1..10000; 0 unset */
+	char *cpuset;           /* a CPU list, "0-3,6" */
+	unsigned long long pids; /* 0 unset */
+	struct conf_io_limit *io[_CONF_IO_MAX];
+	size_t n_io[_CONF_IO_MAX];
+};
+
+/* Device access (cgroup.devices.* and cgroup2.devices.*, conf_keys_cgroup.c). */
+enum {
+	CONF_DEVICES_DEFAULT = 0, /* mgr's allow-list, plus the rules */
+	CONF_DEVICES_DENY_ALL,    /* "deny = a": the rules only        */
+	CONF_DEVICES_ALLOW_ALL,   /* "allow = a": all but the deny rules */
+};
+/* The access bits, as the kernel's device programs number them. */
+enum {
+	CONF_DEVICE_MKNOD = 1 << 0,
+	CONF_DEVICE_READ = 1 << 1,
+	CONF_DEVICE_WRITE = 1 << 2,
+	CONF_DEVICE_ALL = (1 << 3) - 1,
+};
+struct conf_device_rule {
+	bool allow;
+	char type;        /* 'b' or 'c' */
+	int major, minor; /* -1: any ('*') */
+	unsigned access;  /* CONF_DEVICE_* */
+	int version;      /* the key it came from: 1 cgroup.devices.*, 2 cgroup2.devices.* */
+};
+struct conf_devices {
+	int policy;         /* CONF_DEVICES_* */
+	int policy_version; /* the key that set the policy, as version above */
+	struct conf_device_rule *rules;
+	size_t n_rules;
+};
+
 struct mgr_conf {
 	char *uts_name;
 	char *arch; /* as written, validated: x86_64, amd64, i686, arm64, ... */
@@ -150,6 +212,13 @@ struct mgr_conf {
 	size_t n_prlimits;
 	struct conf_pair *sysctls;
 	size_t n_sysctls;
+
+	struct conf_limits limits;
+	/* cgroup.CONTROLLER.FILE and cgroup2.FILE, in the order written; the
+	 * key is the full key without prefix ("cgroup2.memory.max"). */
+	struct conf_pair *cgroup_items;
+	size_t n_cgroup_items;
+	struct conf_devices devices;
 
 	/* The chain of files being read (canonical paths), outermost first,
 	 * for include loop detection; empty between reads. */
@@ -279,6 +348,34 @@ int conf_namespace_from_name(const char *s);   /* "pid" -> CLONE_NEWPID, ... */
 const char *conf_namespace_name(int flag);
 int conf_capability_from_name(const char *s);  /* "sys_admin", "CAP_SYS_ADMIN", "21" */
 int conf_size_from_string(const char *s, unsigned long long *ret); /* "1M", "64K", "100" */
+
+/*
+ * Values of the limits and cgroup keys (conf_limits_values.c).  They
+ * return 0, or -EINVAL with *ret_why set to a short static reason.
+ */
+/* A size ("64M") or "max"/"unlimited" (CONF_LIMIT_MAX); 0 only when
+ * allow_zero. */
+int conf_limit_size(const char *s, bool allow_zero, unsigned long long *ret, const char **ret_why);
+/* "64M", "max" */
+int conf_limit_size_format(unsigned long long v, char **ret);
+/* A number of CPUs, "1.5", "0.25" or "max", as usec of CPU time per
+ * CONF_CPU_PERIOD_USEC (150000, 25000; CONF_LIMIT_MAX): 0.01 to 65536. */
+int conf_limit_cpu(const char *s, unsigned long long *ret, const char **ret_why);
+int conf_limit_cpu_format(unsigned long long v, char **ret);
+/* A positive number up to max, or "max" (CONF_LIMIT_MAX). */
+int conf_limit_count(const char *s, unsigned long long max, unsigned long long *ret,
+		     const char **ret_why);
+/* A CPU list: "0", "0-3,6". */
+int conf_check_cpu_list(const char *s, const char **ret_why);
+/* "DEVICE VALUE": an absolute path or MAJ:MIN, and a size (bytes, when
+ * bytes) or a count, or "max".  *ret_device is malloc'd. */
+int conf_io_limit_parse(const char *s, bool bytes, char **ret_device,
+			unsigned long long *ret_value, const char **ret_why);
+int conf_io_limit_format(const struct conf_io_limit *l, bool bytes, char **ret);
+/* "TYPE MAJ:MIN ACCESS" ("c 1:3 rwm", "b *:* m"); allow and version are
+ * left to the caller.  "a" alone is a policy, not a rule: -EINVAL. */
+int conf_device_rule_parse(const char *s, struct conf_device_rule *ret, const char **ret_why);
+int conf_device_rule_format(const struct conf_device_rule *r, char **ret);
 
 /*
  * Value parsers (conf_values.c).  They return 0 or a negative errno;

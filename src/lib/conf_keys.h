@@ -33,6 +33,8 @@ int conf_key_set_string(const char *key, const char *value, char **field,
 			int (*check)(const char *, const char **), struct conf_error *err);
 /* The words of v, one per line; NULL for none. */
 int conf_key_get_strv(char *const *v, char **ret);
+/* Append line to *text (NULL: none yet), after a newline if not the first. */
+int conf_key_add_line(char **text, const char *line);
 void conf_key_clear_strv(char ***v);
 /* A number in min..max, or -EINVAL with err naming the key. */
 int conf_key_parse_number(const char *key, const char *value, long long min, long long max,
@@ -41,6 +43,15 @@ int conf_key_parse_number(const char *key, const char *value, long long min, lon
 int conf_key_format_number(long long v, long long unset, char **ret);
 /* Add the words not yet in *v; takes nothing from words. */
 int conf_key_merge_words(char ***v, char *const *words);
+/* key = value lists (sysctl.*, cgroup.*), kept in the order written. */
+struct conf_pair *conf_pairs_find(struct conf_pair *v, size_t n, const char *key);
+/* Remove key, keeping the order; the array is freed when it empties. */
+void conf_pairs_remove(struct conf_pair **v, size_t *n, const char *key);
+/* Replace key's value in place, or append it. */
+int conf_pairs_set(struct conf_pair **v, size_t *n, const char *key, const char *value);
+void conf_pairs_free(struct conf_pair **v, size_t *n);
+/* The keys, each after prefix, as a NULL-terminated list. */
+int conf_pairs_keys(const struct conf_pair *v, size_t n, const char *prefix, char ***ret);
 
 /* A key with a string field and an optional check. */
 #define STRING_KEY(id, field, check)                                                         \
@@ -84,6 +95,23 @@ int conf_key_merge_words(char ***v, char *const *words);
 	{                                                                                    \
 		conf->field = (__typeof__(conf->field))(unset);                              \
 		return 0;                                                                    \
+	}
+
+/* A key whose set, get and clear are shared functions taking one more
+ * argument, arg, that tells which field they work on. */
+#define FORWARD_KEY(id, arg, set_fn, get_fn, clear_fn)                                       \
+	int key_set_##id(const char *key, const char *value, struct mgr_conf *conf,          \
+			 struct conf_error *err)                                             \
+	{                                                                                    \
+		return set_fn(key, value, conf, arg, err);                                   \
+	}                                                                                    \
+	int key_get_##id(const char *key, const struct mgr_conf *conf, char **ret)           \
+	{                                                                                    \
+		return get_fn(key, conf, arg, ret);                                          \
+	}                                                                                    \
+	int key_clear_##id(const char *key, struct mgr_conf *conf)                           \
+	{                                                                                    \
+		return clear_fn(key, conf, arg);                                             \
 	}
 
 /* ---- the keys */
@@ -163,5 +191,25 @@ DECLARE_KEY(group);
 /* conf_keys_kernel.c */
 DECLARE_KEY_MANY(prlimit);
 DECLARE_KEY_MANY(sysctl);
+
+/* conf_keys_limits.c */
+DECLARE_KEY(limits_memory);
+DECLARE_KEY(limits_memory_swap);
+DECLARE_KEY(limits_cpu);
+DECLARE_KEY(limits_cpu_weight);
+DECLARE_KEY(limits_cpuset);
+DECLARE_KEY(limits_pids);
+DECLARE_KEY(limits_io_read_bps);
+DECLARE_KEY(limits_io_write_bps);
+DECLARE_KEY(limits_io_read_iops);
+DECLARE_KEY(limits_io_write_iops);
+
+/* conf_keys_cgroup.c */
+DECLARE_KEY(cgroup_devices_allow);
+DECLARE_KEY(cgroup_devices_deny);
+DECLARE_KEY(cgroup2_devices_allow);
+DECLARE_KEY(cgroup2_devices_deny);
+DECLARE_KEY_MANY(cgroup);
+DECLARE_KEY_MANY(cgroup2);
 
 #endif

@@ -98,3 +98,94 @@ int conf_key_merge_words(char ***v, char *const *words)
 			return -ENOMEM;
 	return 0;
 }
+
+/* ------------------------------------------------------------ key = value lists */
+
+struct conf_pair *conf_pairs_find(struct conf_pair *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(v[i].key, key))
+			return &v[i];
+	return NULL;
+}
+
+void conf_pairs_remove(struct conf_pair **v, size_t *n, const char *key)
+{
+	struct conf_pair *p = conf_pairs_find(*v, *n, key);
+	size_t i;
+
+	if (!p)
+		return;
+	i = (size_t)(p - *v);
+	free(p->key);
+	free(p->value);
+	/* keep the order the user wrote them in */
+	memmove(p, p + 1, (*n - i - 1) * sizeof(*p));
+	if (--*n == 0) {
+		free(*v);
+		*v = NULL;
+	}
+}
+
+int conf_pairs_set(struct conf_pair **v, size_t *n, const char *key, const char *value)
+{
+	_cleanup_free_ char *k = NULL, *val = strdup(value);
+	struct conf_pair *p;
+
+	if (!val)
+		return -ENOMEM;
+	p = conf_pairs_find(*v, *n, key);
+	if (p) {
+		free(p->value);
+		p->value = TAKE_PTR(val);
+		return 0;
+	}
+	k = strdup(key);
+	if (!k)
+		return -ENOMEM;
+	p = realloc(*v, (*n + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	p[(*n)++] = (struct conf_pair){ TAKE_PTR(k), TAKE_PTR(val) };
+	return 0;
+}
+
+void conf_pairs_free(struct conf_pair **v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++) {
+		free((*v)[i].key);
+		free((*v)[i].value);
+	}
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+int conf_pairs_keys(const struct conf_pair *v, size_t n, const char *prefix, char ***ret)
+{
+	_cleanup_strv_free_ char **keys = calloc(1, sizeof(char *));
+
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char *s;
+
+		if (asprintf(&s, "%s%s", prefix, v[i].key) < 0 || strv_push(&keys, s) < 0)
+			return -ENOMEM;
+	}
+	*ret = TAKE_PTR(keys);
+	return 0;
+}
+
+int conf_key_add_line(char **text, const char *line)
+{
+	size_t len = *text ? strlen(*text) : 0;
+	char *t = realloc(*text, len + strlen(line) + 2);
+
+	if (!t)
+		return -ENOMEM;
+	sprintf(t + len, "%s%s", len ? "\n" : "", line);
+	*text = t;
+	return 0;
+}

@@ -110,85 +110,37 @@ int key_instances_prlimit(const struct mgr_conf *conf, char ***ret)
 
 /* ------------------------------------------------------------ sysctl.NAME */
 
-static struct conf_pair *sysctl_find(const struct mgr_conf *conf, const char *key)
+static const char *sysctl_name(const char *key)
 {
-	const char *name = conf_key_bare(key) + strlen("sysctl.");
-
-	for (size_t i = 0; i < conf->n_sysctls; i++)
-		if (streq(conf->sysctls[i].key, name))
-			return &conf->sysctls[i];
-	return NULL;
+	return conf_key_bare(key) + strlen("sysctl.");
 }
 
 int key_clear_sysctl(const char *key, struct mgr_conf *conf)
 {
-	struct conf_pair *p = sysctl_find(conf, key);
-	size_t i;
-
-	if (!p)
-		return 0;
-	i = (size_t)(p - conf->sysctls);
-	free(p->key);
-	free(p->value);
-	/* keep the order the user wrote them in */
-	memmove(p, p + 1, (conf->n_sysctls - i - 1) * sizeof(*p));
-	if (--conf->n_sysctls == 0) {
-		free(conf->sysctls);
-		conf->sysctls = NULL;
-	}
+	conf_pairs_remove(&conf->sysctls, &conf->n_sysctls, sysctl_name(key));
 	return 0;
 }
 
 int key_set_sysctl(const char *key, const char *value, struct mgr_conf *conf,
 		   struct conf_error *err)
 {
-	const char *name = conf_key_bare(key) + strlen("sysctl."), *why;
-	_cleanup_free_ char *k = NULL, *v = NULL;
-	struct conf_pair *p;
+	const char *why;
 
-	if (conf_check_sysctl_name(name, &why) < 0)
+	if (conf_check_sysctl_name(sysctl_name(key), &why) < 0)
 		return conf_errorf(err, -EINVAL, "unknown key \"%s\": %s", key, why);
 	if (!*value)
 		return key_clear_sysctl(key, conf);
-	v = strdup(value);
-	if (!v)
-		return -ENOMEM;
-	p = sysctl_find(conf, key);
-	if (p) {
-		free(p->value);
-		p->value = TAKE_PTR(v);
-		return 0;
-	}
-	k = strdup(name);
-	if (!k)
-		return -ENOMEM;
-	p = realloc(conf->sysctls, (conf->n_sysctls + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	conf->sysctls = p;
-	conf->sysctls[conf->n_sysctls++] = (struct conf_pair){ TAKE_PTR(k), TAKE_PTR(v) };
-	return 0;
+	return conf_pairs_set(&conf->sysctls, &conf->n_sysctls, sysctl_name(key), value);
 }
 
 int key_get_sysctl(const char *key, const struct mgr_conf *conf, char **ret)
 {
-	const struct conf_pair *p = sysctl_find(conf, key);
+	const struct conf_pair *p = conf_pairs_find(conf->sysctls, conf->n_sysctls, sysctl_name(key));
 
 	return conf_key_dup(p ? p->value : NULL, ret);
 }
 
 int key_instances_sysctl(const struct mgr_conf *conf, char ***ret)
 {
-	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
-
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < conf->n_sysctls; i++) {
-		char *s;
-
-		if (asprintf(&s, "sysctl.%s", conf->sysctls[i].key) < 0 || strv_push(&v, s) < 0)
-			return -ENOMEM;
-	}
-	*ret = TAKE_PTR(v);
-	return 0;
+	return conf_pairs_keys(conf->sysctls, conf->n_sysctls, "sysctl.", ret);
 }

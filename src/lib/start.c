@@ -82,6 +82,7 @@ int start_spawn(struct start_ctx *ctx)
 	int sv[2], flags = namespaces_wanted(conf), status, r, cgroup_fd;
 	struct sync_msg msg = { 0 };
 	bool in_unified;
+	char why[512];
 
 	ctx->init_pid = 0;
 	ctx->pidfd = -1;
@@ -139,6 +140,12 @@ int start_spawn(struct start_ctx *ctx)
 	r = cgroup_create_finish(ctx->cg);
 	if (r < 0) {
 		container_error(c, r, "Failed to create the cgroup of \"%s\"", c->name);
+		goto kill;
+	}
+	/* Limits and device rules before init runs. */
+	r = cgroup_apply_limits(ctx->cg, conf, why, sizeof(why));
+	if (r < 0) {
+		container_error_msg(c, r, why);
 		goto kill;
 	}
 	r = sync_send(sv[0], SYNC_GO);

@@ -313,6 +313,19 @@ int mgr_get_ips(struct mgr_container *c, const char *family, char ***ret);
  * result.  Returns the count; -ESRCH when c is not running. */
 int mgr_get_net_links(struct mgr_container *c, char ***ret);
 
+/* --- cgroup settings ---------------------------------------------------- */
+
+/* Read or change one cgroup setting of the running container c, now (the
+ * config is not touched).  key is an interface file of the host's cgroups
+ * ("memory.limit_in_bytes", "pids.max", "cpu.max"), found in the hierarchy
+ * holding its controller, or a limits.* key ("limits.memory", with or
+ * without "mgr."), translated for the host as at start and read back in
+ * its config form ("64M").  *ret is malloc'd, without a trailing newline.
+ * -ESRCH when c is not running, -ENOENT for a file the host does not
+ * have, -EINVAL for a bad value of a limits.* key. */
+int mgr_get_cgroup_item(struct mgr_container *c, const char *key, char **ret);
+int mgr_set_cgroup_item(struct mgr_container *c, const char *key, const char *value);
+
 /* --- listing ------------------------------------------------------------ */
 
 enum {

@@ -113,4 +113,22 @@ int cgroup_mount_in_container(struct cgroup *cg, int rootfs_fd, unsigned mount_a
  * ("freezer", "memory", "" for the unified one), for later features. */
 const char *cgroup_path(struct cgroup *cg, const char *controller);
 
+/*
+ * Limits (limits.c, devices.c, limits_item.c).  Messages go to err (a
+ * sentence naming the config key and why); returns 0 or -errno.
+ */
+struct mgr_conf;
+/* Apply conf's limits.*, cgroup.* and cgroup2.* settings and its device
+ * rules to the container's new cgroup, before init runs.  Anything the host
+ * cannot apply is an error: a missing controller or file, a refused value. */
+int cgroup_apply_limits(struct cgroup *cg, const struct mgr_conf *conf, char *err, size_t errlen);
+/* One setting of a running container: key is an interface file
+ * ("pids.max"), in the hierarchy holding its controller, or a limits.* key
+ * (with or without "mgr."/"lxc."), translated for the host as at start.
+ * *ret has no trailing newline; a limits.* key reads back in its config
+ * form ("64M"). */
+int cgroup_item_get(struct cgroup *cg, const char *key, char **ret, char *err, size_t errlen);
+int cgroup_item_set(struct cgroup *cg, const char *key, const char *value, char *err,
+		    size_t errlen);
+
 #endif
