@@ -27,7 +27,12 @@ class Mgr:
         self.path = path
 
     def create(self, name, rootfs_src):
-        run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox")
+        # Only a loopback, like the LXC container (default.conf would add a
+        # veth on mgrbr0).
+        lo = os.path.join(self.path + ".lo.conf")
+        with open(lo, "w") as f:
+            f.write("mgr.net =\nmgr.net.0.type = empty\n")
+        run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox", "-f", lo)
 
     def start(self, name):
         run("mgr-start", "-P", self.path, "-n", name)
