@@ -25,20 +25,23 @@
 #include "rootfs.h"
 #include "run_host.h"
 #include "start.h"
+#include "storage/storage.h"
 #include "sync.h"
 #include "util/exec.h"
 #include "util/fileio.h"
 #include "util/strv.h"
 
-/* Bind the rootfs onto rootfs.mount (or itself) and return an fd for it. */
-static int rootfs_prepare(const struct mgr_conf *conf, const char *rootfs, int sync_fd)
+/* Mount the rootfs from its storage onto rootfs.mount (or its own mount
+ * point: a dir onto itself) and return an fd for it. */
+static int rootfs_prepare(const struct mgr_conf *conf, const struct storage *s, int sync_fd)
 {
-	const char *target = conf->rootfs_mount ? conf->rootfs_mount : rootfs;
-	int fd;
+	const char *target = conf->rootfs_mount ? conf->rootfs_mount : storage_mount_point(s);
+	int fd, r;
 
-	if (mount(rootfs, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return sync_error(sync_fd, -errno, "Failed to bind the rootfs \"%s\" on \"%s\"",
-				  rootfs, target);
+	r = s->ops->mount(s, target);
+	if (r < 0)
+		return sync_error(sync_fd, r, "Failed to mount the rootfs \"%s\" on \"%s\"",
+				  s->spec, target);
 	fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return sync_error(sync_fd, -errno, "Failed to open the rootfs \"%s\"", target);
@@ -215,7 +218,7 @@ static int child_setup(const struct child_args *a)
 {
 	const struct start_ctx *ctx = a->ctx;
 	const struct mgr_conf *conf = a->c->conf;
-	const char *rootfs = container_rootfs(a->c);
+	const char *rootfs = ctx->storage->spec;
 	int fd = a->sync_fd, r;
 	_cleanup_close_ int rootfd = -1;
 	char err[400] = "";
@@ -223,7 +226,7 @@ static int child_setup(const struct child_args *a)
 
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return sync_error(fd, -errno, "Failed to make the mount tree private");
-	rootfd = rootfs_prepare(conf, rootfs, fd);
+	rootfd = rootfs_prepare(conf, ctx->storage, fd);
 	if (rootfd < 0)
 		return rootfd;
 	r = mount_auto_setup(rootfd, conf, err, sizeof(err));

@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 #include "conf_keys.h"
+#include "storage/storage.h"
 #include "util/macro.h"
 #include "util/strv.h"
 
@@ -29,18 +31,35 @@ NUMBER_KEY(pty_max, pty_max, 0, 65536, 0)
 int key_set_rootfs_path(const char *key, const char *value, struct mgr_conf *conf,
 			struct conf_error *err)
 {
-	const char *p = value;
+	_cleanup_free_ char *name = NULL;
+	struct storage *s = NULL;
 	size_t n = strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+	int r;
 
-	/* "backend:path"; only the plain directory backend is known here. */
+	if (!*value)
+		return conf_key_replace_string(&conf->rootfs_path, value);
+	/* "backend:where", or a bare directory. */
 	if (n > 0 && value[n] == ':') {
-		if (n != 3 || strncmp(value, "dir", 3) != 0)
+		name = strndup(value, n);
+		if (!name)
+			return -ENOMEM;
+		if (storage_backend_planned(name))
 			return conf_bad_value(err, key, value,
-					      "storage backend \"%.*s\" is not supported", (int)n, value);
-		p = value + 4;
+					      "storage backend \"%s\" is not supported yet", name);
+		if (!storage_backend(name))
+			return conf_bad_value(err, key, value, "unknown storage backend \"%s\"",
+					      name);
 	}
-	if (*value && *p != '/')
-		return conf_bad_value(err, key, value, "not an absolute path");
+	r = storage_parse(value, &s);
+	storage_free(s);
+	if (r == -EINVAL)
+		return conf_bad_value(err, key, value,
+				      streq(name ? name : "dir", "overlay")
+					      ? "expected overlay:LOWER:UPPER, absolute paths "
+						"without \",\" or \":\""
+					      : "not an absolute path");
+	if (r < 0)
+		return r;
 	return conf_key_replace_string(&conf->rootfs_path, value);
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "storage/storage.h"
 #include "util/fileio.h"
 
 _public_ const char *mgr_version(void)
@@ -254,13 +255,15 @@ _public_ int mgr_save_config(struct mgr_container *c)
 	return r < 0 ? container_error(c, r, "Failed to write \"%s\"", c->config_file) : 0;
 }
 
-const char *container_rootfs(const struct mgr_container *c)
+int container_storage(struct mgr_container *c, struct storage **ret)
 {
 	const char *p = c->conf ? c->conf->rootfs_path : NULL;
+	int r;
 
-	if (!p)
-		return NULL;
-	return strncmp(p, "dir:", 4) == 0 ? p + 4 : p;
+	if (!p || !*p)
+		return container_error(c, -EINVAL, "No rootfs.path is set for \"%s\"", c->name);
+	r = storage_parse(p, ret);
+	return r < 0 ? container_error(c, r, "Bad rootfs.path \"%s\" for \"%s\"", p, c->name) : 0;
 }
 
 int container_lock(struct mgr_container *c, bool wait)

@@ -26,8 +26,10 @@ int container_error(struct mgr_container *c, int err, const char *fmt, ...) _pri
 /* Keep a message built elsewhere (e.g. a conf_error or the child's report). */
 int container_error_msg(struct mgr_container *c, int err, const char *msg);
 
-/* The rootfs directory on the host, with any "dir:" prefix removed. */
-const char *container_rootfs(const struct mgr_container *c);
+struct storage;
+/* The storage of c's rootfs.path (storage/storage.h); -EINVAL with the
+ * error recorded when it has none or a bad one. */
+int container_storage(struct mgr_container *c, struct storage **ret);
 
 /* Take the per-container lock (flock on the container directory).  Returns
  * an fd to close to release it; -EWOULDBLOCK when another operation holds

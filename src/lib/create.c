@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "storage/storage.h"
 #include "util/fileio.h"
 #include "util/strv.h"
 
@@ -219,6 +220,22 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 	return hwaddrs_settle(c);
 }
 
+/* A template fills a directory.  An overlay needs a lower layer, another
+ * container: that is a snapshot (mgr_clone()), not a create. */
+static int create_backend_check(struct mgr_container *c, const char *backend)
+{
+	if (!backend || streq(backend, "dir"))
+		return 0;
+	if (streq(backend, "overlay"))
+		return container_error(c, -EINVAL,
+				       "The overlay backend needs a lower layer: make an overlay "
+				       "snapshot of an existing container (mgr-copy -s)");
+	if (storage_backend_planned(backend))
+		return container_error(c, -EOPNOTSUPP, "Storage backend \"%s\" is not supported yet",
+				       backend);
+	return container_error(c, -EINVAL, "Unknown storage backend \"%s\"", backend);
+}
+
 _public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts)
 {
 	static const struct mgr_create_options none = { 0 };
@@ -228,9 +245,9 @@ _public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options
 	bool rootfs_made = false;
 	int r;
 
-	if (o->backend && !streq(o->backend, "dir"))
-		return container_error(c, -EINVAL, "Storage backend \"%s\" is not supported",
-				       o->backend);
+	r = create_backend_check(c, o->backend);
+	if (r < 0)
+		return r;
 	if (o->rootfs_dir && o->rootfs_dir[0] != '/')
 		return container_error(c, -EINVAL, "The rootfs directory \"%s\" is not absolute",
 				       o->rootfs_dir);
@@ -281,7 +298,7 @@ fail:
 _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 {
 	_cleanup_close_ int lock = -1;
-	_cleanup_free_ char *rootfs = NULL, *inside = NULL;
+	_cleanup_storage_free_ struct storage *s = NULL;
 	enum mgr_state state;
 	int r;
 
@@ -304,17 +321,13 @@ _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 		if (r < 0 && r != -ESRCH)
 			return r;
 	}
-	/* A rootfs outside the container directory (--dir) goes too. */
-	if (container_rootfs(c)) {
-		rootfs = strdup(container_rootfs(c));
-		inside = path_join(c->dir, "");
-		if (!rootfs || !inside)
-			return container_error(c, -ENOMEM, "Failed to destroy \"%s\"", c->name);
-		if (strncmp(rootfs, inside, strlen(inside)) != 0) {
-			r = rm_rf(rootfs);
-			if (r < 0)
-				return container_error(c, r, "Failed to remove \"%s\"", rootfs);
-		}
+	/* A rootfs outside the container directory (--dir) goes too; an
+	 * overlay's lower stays, it belongs to another container. */
+	if (c->conf && c->conf->rootfs_path && *c->conf->rootfs_path &&
+	    storage_parse(c->conf->rootfs_path, &s) == 0) {
+		r = s->ops->destroy(s);
+		if (r < 0)
+			return container_error(c, r, "Failed to remove the rootfs \"%s\"", s->spec);
 	}
 	r = rm_rf(c->dir);
 	if (r < 0)

@@ -21,13 +21,14 @@
 #include "log.h"
 #include "monitor.h"
 #include "state.h"
+#include "storage/storage.h"
 #include "util/fileio.h"
 #include "util/strv.h"
 
-static int check_startable(struct mgr_container *c)
+static int check_startable(struct mgr_container *c, struct storage **ret_storage)
 {
+	_cleanup_storage_free_ struct storage *s = NULL;
 	struct conf_error err = { "" };
-	const char *rootfs;
 	struct stat st;
 	int r;
 
@@ -39,13 +40,20 @@ static int check_startable(struct mgr_container *c)
 	r = conf_validate(c->conf, &err);
 	if (r < 0)
 		return container_error_msg(c, r, err.message);
-	rootfs = container_rootfs(c);
-	if (!rootfs)
-		return container_error(c, -EINVAL, "No rootfs.path is set for \"%s\"", c->name);
-	if (stat(rootfs, &st) < 0)
-		return container_error(c, -errno, "The rootfs \"%s\" is missing", rootfs);
-	if (!S_ISDIR(st.st_mode))
-		return container_error(c, -ENOTDIR, "The rootfs \"%s\" is not a directory", rootfs);
+	r = container_storage(c, &s);
+	if (r < 0)
+		return r;
+	const char *need[] = { s->src, s->upper, s->work, s->merged };
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+		if (!need[i])
+			continue;
+		if (stat(need[i], &st) < 0)
+			return container_error(c, -errno, "The rootfs \"%s\" is missing", need[i]);
+		if (!S_ISDIR(st.st_mode))
+			return container_error(c, -ENOTDIR, "The rootfs \"%s\" is not a directory",
+					       need[i]);
+	}
+	*ret_storage = TAKE_PTR(s);
 	return 0;
 }
 
@@ -214,7 +222,7 @@ _public_ int mgr_start(struct mgr_container *c, const struct mgr_start_options *
 	if (!mgr_defined(c))
 		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
 				       c->name, c->path);
-	r = check_startable(c);
+	r = check_startable(c, &m.ctx.storage);
 	if (r < 0)
 		return r;
 	m.lock_fd = container_lock(c, false);
@@ -263,6 +271,7 @@ out:
 		close(m.lock_fd);
 	if (m.ctx.init_exe_fd >= 0)
 		close(m.ctx.init_exe_fd);
+	storage_free(m.ctx.storage);
 	runtime_dir_tidy(c->path);
 	return r;
 }

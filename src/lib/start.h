@@ -31,6 +31,7 @@ struct start_ctx {
 	const struct mgr_start_options *opts;
 	char **init_argv; /* what to exec (with mgr-init in front for execute) */
 	int init_exe_fd;  /* mgr-init, opened on the host; -1 otherwise        */
+	struct storage *storage; /* rootfs.path, parsed before clone          */
 
 	/* While running: */
 	struct cgroup *cg;

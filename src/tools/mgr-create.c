@@ -20,8 +20,9 @@ static void help(void)
 	       "  -t, --template=TEMPLATE  a template name, or the path of an executable;\n"
 	       "                           without it the root filesystem is left empty\n"
 	       "  -f, --config=FILE        also read FILE, after the global defaults\n"
-	       "  -B, --bdev=BACKEND       storage backend of the root filesystem; only\n"
-	       "                           \"dir\" (the default) is available\n"
+	       "  -B, --bdev=BACKEND       storage backend of the root filesystem: \"dir\"\n"
+	       "                           (the default); an \"overlay\" needs a lower\n"
+	       "                           layer, made with mgr-copy -s\n"
 	       "      --dir=DIR            put the root filesystem in DIR\n");
 	tool_help_common(true, false);
 }
@@ -67,9 +68,6 @@ int main(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
 		tool_usage_error(&t, "unexpected argument \"%s\" (template arguments go after \"--\")",
 				 argv[optind]);
-	if (opts.backend && strcmp(opts.backend, "dir") != 0)
-		tool_usage_error(&t, "unsupported backend \"%s\": only \"dir\" is available",
-				 opts.backend);
 	if (optind < argc)
 		opts.template_argv = argv + optind;
 	if (t.quiet)

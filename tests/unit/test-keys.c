@@ -33,8 +33,8 @@ static const struct sample samples[] = {
 	{ "uts.name", "uts.name", "web-1.example", "web-1.example", "-web", NULL, "start" },
 	{ "arch", "arch", "amd64", "amd64", "vax", NULL, "architecture" },
 	{ "rootfs.path", "rootfs.path", "dir:/var/lib/mgr/web1/rootfs",
-	  "dir:/var/lib/mgr/web1/rootfs", "overlay:/a:/b", NULL,
-	  "storage backend \"overlay\" is not supported" },
+	  "dir:/var/lib/mgr/web1/rootfs", "btrfs:/a", NULL,
+	  "storage backend \"btrfs\" is not supported yet" },
 	{ "rootfs.mount", "rootfs.mount", "/usr/lib/mgr/rootfs", "/usr/lib/mgr/rootfs", "rootfs",
 	  NULL, "absolute" },
 	{ "rootfs.options", "rootfs.options", "ro,nodev,nosuid", "ro,nodev,nosuid", "ro,bogus",
@@ -456,6 +456,15 @@ static void test_key_details(void)
 	is_int(conf_set_item(conf, "rootfs.path", "btrfs:/x", &err), -EINVAL, "btrfs: refused");
 	ok(strstr(err.message, "storage backend \"btrfs\" is not supported"), "%s", err.message);
 	is_int(conf_set_item(conf, "rootfs.path", "/srv/root", &err), 0, "a plain path");
+	is_int(conf_set_item(conf, "rootfs.path", "overlay:/srv/a:/srv/b/upper", &err), 0,
+	       "overlay:LOWER:UPPER");
+	is_int(conf_set_item(conf, "rootfs.path", "overlay:/srv/a", &err), -EINVAL,
+	       "overlay without an upper: refused");
+	ok(strstr(err.message, "overlay:LOWER:UPPER"), "%s", err.message);
+	is_int(conf_set_item(conf, "rootfs.path", "lvm:/dev/vg/x", &err), -EINVAL, "lvm: refused");
+	ok(strstr(err.message, "not supported yet"), "%s", err.message);
+	is_int(conf_set_item(conf, "rootfs.path", "dir:relative", &err), -EINVAL,
+	       "a relative dir: refused");
 	is_int(conf_set_item(conf, "console.size", "auto", &err), 0, "console.size auto");
 	conf_get_item(conf, "console.size", &s);
 	is_str(s, "auto", "console.size gives auto back");

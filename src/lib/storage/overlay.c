@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The overlay backend: a read-only lower directory (another container's
+ * rootfs) under a writable upper one.  It is mounted only where it is
+ * used: in the container's mount namespace at start, and as a detached
+ * mount (fsmount) when the host reads or edits it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "storage/storage.h"
+#include "util/fileio.h"
+#include "util/macro.h"
+
+static int overlay_create(const struct storage *s)
+{
+	_cleanup_free_ char *parent = strndup(s->upper, strrchr(s->upper, '/') - s->upper + 1);
+	struct stat st;
+	int r;
+
+	if (!parent)
+		return -ENOMEM;
+	if (stat(s->src, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	r = mkdir_p(parent, 0755);
+	if (r < 0)
+		return r;
+	if (mkdir(s->upper, 0755) < 0)
+		return -errno;
+	/* The upper's root carries the root directory's owner and mode. */
+	if (chown(s->upper, st.st_uid, st.st_gid) < 0 || chmod(s->upper, st.st_mode & 07777) < 0)
+		return -errno;
+	if (mkdir(s->work, 0700) < 0 || mkdir(s->merged, 0755) < 0)
+		return -errno;
+	return 0;
+}
+
+static int overlay_destroy(const struct storage *s)
+{
+	int r = rm_rf(s->upper), k;
+
+	k = rm_rf(s->work);
+	if (r == 0)
+		r = k;
+	k = rm_rf(s->merged);
+	return r < 0 ? r : k;
+}
+
+static int overlay_mount(const struct storage *s, const char *target)
+{
+	return mount("overlay", target, "overlay", 0, s->mount_data) < 0 ? -errno : 0;
+}
+
+static int overlay_open_root(const struct storage *s)
+{
+	_cleanup_close_ int fs = -1, mnt = -1;
+	int fd;
+
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", s->src, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		return -errno;
+	/* A directory fd, not the O_PATH one fsmount gives, to read through. */
+	fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int overlay_copy(const struct storage *from, const struct storage *to)
+{
+	(void)from, (void)to;
+	return -EOPNOTSUPP; /* a full copy goes to a dir */
+}
+
+static int overlay_snapshot(const struct storage *from, const struct storage *to)
+{
+	/* The lower of to is from's directory, fixed when to was made. */
+	if (from->ops != &storage_dir_ops || !streq(from->src, to->src))
+		return -EOPNOTSUPP;
+	return overlay_create(to);
+}
+
+static int overlay_size(const struct storage *s, uint64_t *ret)
+{
+	return storage_tree_size(s->upper, ret);
+}
+
+const struct storage_ops storage_overlay_ops = {
+	.name = "overlay",
+	.create = overlay_create,
+	.destroy = overlay_destroy,
+	.mount = overlay_mount,
+	.open_root = overlay_open_root,
+	.copy = overlay_copy,
+	.snapshot = overlay_snapshot,
+	.size = overlay_size,
+};
