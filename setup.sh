@@ -24,6 +24,7 @@ DEPS=(
 	busybox-static debootstrap tmux
 	debian-archive-keyring wget openssh-client
 	iproute2 nftables dnsmasq-base
+	attr acl libcap2-bin
 )
 
 CONTAINER=first

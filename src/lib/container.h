@@ -26,6 +26,17 @@ int container_error(struct mgr_container *c, int err, const char *fmt, ...) _pri
 /* Keep a message built elsewhere (e.g. a conf_error or the child's report). */
 int container_error_msg(struct mgr_container *c, int err, const char *msg);
 
+/* Make c's directory, marked CREATING_MARKER, clearing a half-made one
+ * left by a killed create; returns the held lock's fd.  On failure
+ * nothing is left and the error is recorded. */
+int container_create_begin(struct mgr_container *c);
+/* Remove the marker: c is defined from now on. */
+int container_create_finish(struct mgr_container *c);
+
+/* The containers (their directories) that are overlay snapshots of c's
+ * rootfs and still exist; NULL when there are none.  Returns the count. */
+int clone_snapshots(struct mgr_container *c, char ***ret);
+
 struct storage;
 /* The storage of c's rootfs.path (storage/storage.h); -EINVAL with the
  * error recorded when it has none or a bad one. */

@@ -236,29 +236,18 @@ static int create_backend_check(struct mgr_container *c, const char *backend)
 	return container_error(c, -EINVAL, "Unknown storage backend \"%s\"", backend);
 }
 
-_public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts)
+int container_create_begin(struct mgr_container *c)
 {
-	static const struct mgr_create_options none = { 0 };
-	const struct mgr_create_options *o = opts ? opts : &none;
-	_cleanup_free_ char *rootfs = NULL, *marker = NULL;
+	_cleanup_free_ char *marker = NULL;
 	_cleanup_close_ int lock = -1;
-	bool rootfs_made = false;
 	int r;
 
-	r = create_backend_check(c, o->backend);
-	if (r < 0)
-		return r;
-	if (o->rootfs_dir && o->rootfs_dir[0] != '/')
-		return container_error(c, -EINVAL, "The rootfs directory \"%s\" is not absolute",
-				       o->rootfs_dir);
 	r = mkdir_p(c->path, 0755);
 	if (r < 0)
 		return container_error(c, r, "Failed to create \"%s\"", c->path);
 	marker = path_join(c->dir, CREATING_MARKER);
-	rootfs = o->rootfs_dir ? strdup(o->rootfs_dir) : path_join(c->dir, "rootfs");
-	if (!marker || !rootfs)
+	if (!marker)
 		return container_error(c, -ENOMEM, "Failed to create \"%s\"", c->name);
-
 	if (mkdir(c->dir, 0755) < 0) {
 		if (errno != EEXIST)
 			return container_error(c, -errno, "Failed to create \"%s\"", c->dir);
@@ -276,15 +265,50 @@ _public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options
 	lock = container_lock(c, false);
 	if (lock < 0 || write_file_atomic(marker, "", 0600) < 0) {
 		r = container_error(c, lock < 0 ? lock : -EIO, "Failed to create \"%s\"", c->dir);
-		goto fail;
+		(void)rm_rf(c->dir);
+		return r;
 	}
+	return TAKE_FD(lock);
+}
+
+int container_create_finish(struct mgr_container *c)
+{
+	_cleanup_free_ char *marker = path_join(c->dir, CREATING_MARKER);
+
+	if (!marker)
+		return container_error(c, -ENOMEM, "Failed to finish \"%s\"", c->dir);
+	if (unlink(marker) < 0)
+		return container_error(c, -errno, "Failed to finish \"%s\"", c->dir);
+	return 0;
+}
+
+_public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts)
+{
+	static const struct mgr_create_options none = { 0 };
+	const struct mgr_create_options *o = opts ? opts : &none;
+	_cleanup_free_ char *rootfs = NULL;
+	_cleanup_close_ int lock = -1;
+	bool rootfs_made = false;
+	int r;
+
+	r = create_backend_check(c, o->backend);
+	if (r < 0)
+		return r;
+	if (o->rootfs_dir && o->rootfs_dir[0] != '/')
+		return container_error(c, -EINVAL, "The rootfs directory \"%s\" is not absolute",
+				       o->rootfs_dir);
+	rootfs = o->rootfs_dir ? strdup(o->rootfs_dir) : path_join(c->dir, "rootfs");
+	if (!rootfs)
+		return container_error(c, -ENOMEM, "Failed to create \"%s\"", c->name);
+	lock = container_create_begin(c);
+	if (lock < 0)
+		return lock;
 	r = create_locked(c, o, rootfs, &rootfs_made);
 	if (r < 0)
 		goto fail;
-	if (unlink(marker) < 0) {
-		r = container_error(c, -errno, "Failed to finish \"%s\"", c->dir);
+	r = container_create_finish(c);
+	if (r < 0)
 		goto fail;
-	}
 	return 0;
 fail:
 	if (rootfs_made && o->rootfs_dir)
@@ -293,6 +317,44 @@ fail:
 	conf_free(c->conf);
 	c->conf = NULL;
 	return r;
+}
+
+/* c's overlay snapshots go first (MGR_DESTROY_SNAPSHOTS), or c stays. */
+static int snapshots_check(struct mgr_container *c, unsigned flags)
+{
+	_cleanup_strv_free_ char **dirs = NULL;
+	_cleanup_free_ char *list = NULL;
+	int r = clone_snapshots(c, &dirs);
+
+	if (r < 0)
+		return container_error(c, r, "Failed to read the snapshots of \"%s\"", c->name);
+	if (r == 0)
+		return 0;
+	if (!(flags & MGR_DESTROY_SNAPSHOTS)) {
+		list = strv_join(dirs, ", ");
+		return container_error(c, -EBUSY,
+				       "\"%s\" has snapshots: %s; destroy them first or use -s",
+				       c->name, list ? list : "?");
+	}
+	STRV_FOREACH(d, dirs) {
+		_cleanup_free_ char *path = strdup(*d);
+		char *slash = path ? strrchr(path, '/') : NULL;
+		struct mgr_container *s;
+
+		if (!slash)
+			return container_error(c, -ENOMEM, "Failed to destroy \"%s\"", *d);
+		*slash = 0;
+		s = mgr_container_new(slash + 1, path);
+		if (!s)
+			return container_error(c, -errno, "Failed to destroy \"%s\"", *d);
+		r = mgr_destroy(s, flags);
+		if (r < 0)
+			container_error_msg(c, r, s->error);
+		mgr_container_free(s);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
@@ -309,6 +371,9 @@ _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 	if (lock < 0)
 		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
 				       "Another operation on \"%s\" is in progress", c->name);
+	r = snapshots_check(c, flags);
+	if (r < 0)
+		return r;
 	r = mgr_get_state(c, &state);
 	if (r < 0)
 		return r;

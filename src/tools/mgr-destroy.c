@@ -7,12 +7,14 @@
 
 static void help(void)
 {
-	printf("Usage: mgr-destroy -n NAME [-f] [OPTION]...\n"
+	printf("Usage: mgr-destroy -n NAME [-f] [-s] [OPTION]...\n"
 	       "Destroy the container NAME: remove its directory, config and root\n"
-	       "filesystem.  A running container is refused unless --force is given.\n"
+	       "filesystem.  A running container is refused unless --force is given,\n"
+	       "and one with overlay snapshots unless --snapshots is.\n"
 	       "\n"
 	       "Options:\n"
-	       "  -f, --force              kill a running container first\n");
+	       "  -f, --force              kill a running container first\n"
+	       "  -s, --snapshots          destroy its snapshots (mgr-copy -s) too\n");
 	tool_help_common(true, false);
 }
 
@@ -21,6 +23,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		TOOL_LONGOPT_NAME,
 		{ "force", no_argument, NULL, 'f' },
+		{ "snapshots", no_argument, NULL, 's' },
 		TOOL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -31,11 +34,14 @@ int main(int argc, char **argv)
 	int opt, r;
 
 	tool_begin(&t, argc, argv);
-	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "f" TOOL_SHORTOPTS, options,
+	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "fs" TOOL_SHORTOPTS, options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			flags |= MGR_DESTROY_FORCE;
+			break;
+		case 's':
+			flags |= MGR_DESTROY_SNAPSHOTS;
 			break;
 		default:
 			tool_common_option(&t, opt, optarg);

@@ -120,9 +120,34 @@ struct mgr_create_options {
 int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts);
 
 enum {
-	MGR_DESTROY_FORCE = 1 << 0, /* stop (kill) a running container first */
+	MGR_DESTROY_FORCE = 1 << 0,     /* stop (kill) a running container first */
+	MGR_DESTROY_SNAPSHOTS = 1 << 1, /* destroy its overlay snapshots first   */
 };
+/* A container whose rootfs is the lower layer of overlay snapshots is
+ * refused (-EBUSY, the snapshots named in the message) unless
+ * MGR_DESTROY_SNAPSHOTS is given. */
 int mgr_destroy(struct mgr_container *c, unsigned flags);
+
+enum {
+	MGR_CLONE_SNAPSHOT = 1 << 0,    /* an overlay over c's rootfs, not a copy */
+	MGR_CLONE_KEEPNAME = 1 << 1,    /* keep the hostname (uts.name, /etc)    */
+	MGR_CLONE_KEEPMACADDR = 1 << 2, /* keep the networks' MAC addresses      */
+	MGR_CLONE_LIVE = 1 << 3,        /* copy a running c, frozen meanwhile    */
+};
+/* Make the container newname under newpath (NULL: c's path) from c: its
+ * config, with rootfs.path, uts.name and the MAC addresses of its
+ * networks made its own, and its rootfs.  backend is "dir" (a full copy
+ * that keeps owners, modes, hard links, sparse files, device nodes, ACLs,
+ * xattrs and file capabilities, with reflinks where the filesystem has
+ * them) or "overlay" (a snapshot: c's rootfs becomes the read-only lower
+ * layer); NULL: overlay with MGR_CLONE_SNAPSHOT, else dir.  In the new
+ * rootfs /etc/hostname and /etc/hosts get the new name, the SSH host keys
+ * are deleted and /etc/machine-id is emptied.  A running c is refused
+ * (-EBUSY) unless MGR_CLONE_LIVE; a snapshot needs c stopped.  Until it
+ * has finished the new container is not defined: a clone killed half way
+ * leaves nothing that mgr_list() shows. */
+int mgr_clone(struct mgr_container *c, const char *newname, const char *newpath, unsigned flags,
+	      const char *backend);
 
 struct mgr_start_options {
 	bool foreground;          /* run the monitor in this process (-F)      */

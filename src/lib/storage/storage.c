@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,7 +166,7 @@ int storage_copy_tree(int root_fd, const char *dest)
 	_cleanup_free_ char *dest_copy = NULL;
 	char src[64];
 	int status;
-	pid_t pid;
+	pid_t pid, parent;
 
 	/* cp reads the source through the fd it inherits, so that a detached
 	 * mount (an overlay's merged view) can be copied too. */
@@ -173,6 +174,7 @@ int storage_copy_tree(int root_fd, const char *dest)
 	dest_copy = strdup(dest);
 	if (!dest_copy)
 		return -ENOMEM;
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -181,6 +183,9 @@ int storage_copy_tree(int root_fd, const char *dest)
 		     sparse[] = "--sparse=always", end[] = "--";
 		char *argv[] = { cp, a, reflink, sparse, end, src, dest_copy, NULL };
 
+		/* A copy killed half way stops copying. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		exec_signals_reset();
 		if (fcntl(root_fd, F_SETFD, 0) < 0 || chdir("/") < 0)
 			_exit(127);

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mgr_clone(): a new container from an existing one, as a full copy of
+ * its rootfs or as an overlay snapshot of it, with an identity of its own.
+ * A source's snapshots are listed in its directory's "snapshots" file so
+ * that it is not destroyed from under them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "rootfs.h"
+#include "storage/storage.h"
+#include "util/fileio.h"
+#include "util/strv.h"
+
+#define SNAPSHOTS_FILE "snapshots"
+#define FREEZE_TIMEOUT 30
+
+/* ------------------------------------------------------------ snapshots */
+
+/* dir is a container whose rootfs.path is an overlay over lower. */
+static bool snapshot_of(const char *dir, const char *lower)
+{
+	_cleanup_free_ char *path = path_join(dir, "config"), *marker = NULL;
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
+	_cleanup_storage_free_ struct storage *s = NULL;
+	struct conf_error err = { "" };
+
+	marker = path_join(dir, CREATING_MARKER);
+	if (!path || !marker || !conf || path_exists(marker))
+		return false;
+	if (conf_read_file(conf, path, &err) < 0 || !conf->rootfs_path ||
+	    storage_parse(conf->rootfs_path, &s) < 0)
+		return false;
+	return s->ops == &storage_overlay_ops && streq(s->src, lower);
+}
+
+int clone_snapshots(struct mgr_container *c, char ***ret)
+{
+	_cleanup_storage_free_ struct storage *s = NULL;
+	_cleanup_free_ char *file = path_join(c->dir, SNAPSHOTS_FILE), *text = NULL;
+	_cleanup_strv_free_ char **lines = NULL, **found = NULL;
+	int r;
+
+	*ret = NULL;
+	if (!file)
+		return -ENOMEM;
+	r = read_file(file, &text, NULL);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (!c->conf || !c->conf->rootfs_path || storage_parse(c->conf->rootfs_path, &s) < 0)
+		return 0;
+	r = strv_split(text, "\n", &lines);
+	if (r < 0)
+		return r;
+	STRV_FOREACH(l, lines)
+		if (**l && !strv_contains(found, *l) && snapshot_of(*l, s->src) &&
+		    strv_append(&found, *l) < 0)
+			return -ENOMEM;
+	*ret = TAKE_PTR(found);
+	return (int)strv_length(*ret);
+}
+
+static int snapshot_record(struct mgr_container *c, const char *dir)
+{
+	_cleanup_free_ char *file = path_join(c->dir, SNAPSHOTS_FILE), *line = NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (!file || asprintf(&line, "%s\n", dir) < 0)
+		return -ENOMEM;
+	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, line, strlen(line));
+}
+
+/* ------------------------------------------------------------ identity */
+
+static bool hostname_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '-' || ch == '_';
+}
+
+/* text with each whole-word old replaced by new. */
+static char *replace_word(const char *text, const char *old, const char *new)
+{
+	size_t n = strlen(old), len = 0;
+	char *out = NULL;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (const char *p = text; *p;) {
+		if (strncmp(p, old, n) == 0 && (p == text || !hostname_char(p[-1])) &&
+		    !hostname_char(p[n])) {
+			fputs(new, f);
+			p += n;
+		} else
+			fputc(*p++, f);
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Replace etc/name by a new file holding text (through an overlay, the
+ * lower's file gets a whiteout). */
+static int file_replace(int etc, const char *name, const char *text, mode_t mode)
+{
+	if (unlinkat(etc, name, 0) < 0 && errno != ENOENT)
+		return -errno;
+	return create_file_at(etc, name, text, mode);
+}
+
+static int hostname_rewrite(int etc, const char *oldname, const char *newname)
+{
+	_cleanup_free_ char *hosts = NULL, *line = NULL, *changed = NULL;
+	int r;
+
+	if (asprintf(&line, "%s\n", newname) < 0)
+		return -ENOMEM;
+	r = file_replace(etc, "hostname", line, 0644);
+	if (r < 0)
+		return r;
+	r = read_file_at(etc, "hosts", &hosts, NULL);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	changed = replace_word(hosts, oldname, newname);
+	if (!changed)
+		return -ENOMEM;
+	return streq(changed, hosts) ? 0 : file_replace(etc, "hosts", changed, 0644);
+}
+
+/* The guest makes new SSH host keys and a new machine ID at boot. */
+static int secrets_forget(int root)
+{
+	_cleanup_close_ int ssh = -1, etc = -1;
+	struct stat st;
+	DIR *d;
+	int r = 0;
+
+	etc = open_beneath_dir(root, "etc", 0);
+	if (etc >= 0 && fstatat(etc, "machine-id", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_size > 0) {
+		r = file_replace(etc, "machine-id", "", 0444);
+		if (r < 0)
+			return r;
+	}
+	ssh = open_beneath_dir(root, "etc/ssh", 0);
+	if (ssh < 0)
+		return ssh == -ENOENT ? 0 : ssh;
+	d = fdopendir(TAKE_FD(ssh));
+	if (!d)
+		return -errno;
+	for (struct dirent *e; (e = readdir(d));)
+		if (strncmp(e->d_name, "ssh_host_", 9) == 0 &&
+		    unlinkat(dirfd(d), e->d_name, 0) < 0 && r == 0)
+			r = -errno;
+	closedir(d);
+	return r;
+}
+
+static int rootfs_identity(struct mgr_container *c, const struct storage *s,
+			   const char *newname, unsigned flags)
+{
+	_cleanup_close_ int root = -1, etc = -1;
+	int r;
+
+	root = s->ops->open_root(s);
+	if (root < 0)
+		return container_error(c, root, "Failed to open the new rootfs \"%s\"", s->spec);
+	if (!(flags & MGR_CLONE_KEEPNAME)) {
+		etc = open_beneath_dir(root, "etc", 0);
+		r = etc == -ENOENT ? 0 : etc < 0 ? etc : hostname_rewrite(etc, c->name, newname);
+		if (r < 0)
+			return container_error(c, r, "Failed to set the hostname in \"%s\"", s->spec);
+	}
+	r = secrets_forget(root);
+	return r < 0 ? container_error(c, r, "Failed to remove the host keys in \"%s\"", s->spec)
+		     : 0;
+}
+
+/* ------------------------------------------------------------ config */
+
+static int config_make(struct mgr_container *c, struct mgr_container *n,
+		       const struct storage *s, unsigned flags)
+{
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
+	struct conf_error err = { "" };
+	int r;
+
+	if (!conf)
+		return container_error(c, -ENOMEM, "Failed to write the config of \"%s\"", n->name);
+	r = conf_read_file(conf, c->config_file, &err);
+	if (r < 0)
+		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
+	r = conf_set_item(conf, "rootfs.path", s->spec, &err);
+	if (r == 0 && !(flags & MGR_CLONE_KEEPNAME))
+		r = conf_set_item(conf, "uts.name", n->name, &err);
+	for (size_t i = 0; r == 0 && !(flags & MGR_CLONE_KEEPMACADDR) && i < conf->n_nets; i++) {
+		const struct conf_net *net = &conf->nets[i];
+		char pattern[18], mac[18], key[32];
+
+		if (!net->hwaddr || strlen(net->hwaddr) != 17 ||
+		    (net->type != NET_TYPE_VETH && net->type != NET_TYPE_MACVLAN))
+			continue;
+		/* The same vendor prefix, new digits. */
+		snprintf(pattern, sizeof(pattern), "%.9sxx:xx:xx", net->hwaddr);
+		snprintf(key, sizeof(key), "mgr.net.%u.hwaddr", net->index);
+		r = conf_net_hwaddr_randomize(pattern, mac);
+		if (r == 0)
+			r = conf_set_item(conf, key, mac, &err);
+	}
+	if (r < 0)
+		return err.message[0] ? container_error_msg(c, r, err.message)
+				      : container_error(c, r, "Failed to write the config of \"%s\"",
+							n->name);
+	r = conf_write_file(conf, n->config_file);
+	return r < 0 ? container_error(c, r, "Failed to write \"%s\"", n->config_file) : 0;
+}
+
+/* ------------------------------------------------------------ clone */
+
+static int backend_pick(struct mgr_container *c, const struct storage *from, const char *backend,
+			unsigned flags, bool running, bool *ret_snapshot)
+{
+	bool snapshot = flags & MGR_CLONE_SNAPSHOT;
+
+	if (!backend)
+		backend = snapshot ? "overlay" : "dir";
+	if (streq(backend, "overlay"))
+		snapshot = true;
+	else if (!streq(backend, "dir"))
+		return container_error(c, storage_backend_planned(backend) ? -EOPNOTSUPP : -EINVAL,
+				       "Storage backend \"%s\" is %s", backend,
+				       storage_backend_planned(backend) ? "not supported yet"
+									: "unknown");
+	else if (snapshot)
+		return container_error(c, -EINVAL,
+				       "A snapshot is an overlay: use the overlay backend, or none");
+	if (snapshot && running)
+		return container_error(c, -EBUSY, "\"%s\" is running; a snapshot needs it stopped",
+				       c->name);
+	if (snapshot && from->ops != &storage_dir_ops)
+		return container_error(c, -EOPNOTSUPP,
+				       "A snapshot of \"%s\" (backend %s) is not supported yet",
+				       c->name, from->ops->name);
+	*ret_snapshot = snapshot;
+	return 0;
+}
+
+/* Fill n's storage from c's, with c frozen if it runs. */
+static int rootfs_fill(struct mgr_container *c, const struct storage *from,
+		       const struct storage *to, bool snapshot, bool running)
+{
+	int r, k;
+
+	if (running) {
+		r = mgr_freeze(c, FREEZE_TIMEOUT);
+		if (r < 0)
+			return r;
+	}
+	r = snapshot ? to->ops->snapshot(from, to) : to->ops->copy(from, to);
+	if (running) {
+		k = mgr_unfreeze(c);
+		if (k < 0 && r >= 0)
+			return k;
+	}
+	if (r == -ENOEXEC)
+		return container_error(c, r, "Failed to run cp(1) to copy \"%s\"", from->spec);
+	if (r < 0)
+		return container_error(c, r, "Failed to %s \"%s\" to \"%s\"",
+				       snapshot ? "snapshot" : "copy", from->spec, to->spec);
+	return 0;
+}
+
+static int clone_into(struct mgr_container *c, struct mgr_container *n, const struct storage *from,
+		      const char *backend, unsigned flags, bool running)
+{
+	_cleanup_storage_free_ struct storage *to = NULL;
+	_cleanup_free_ char *where = NULL;
+	bool snapshot = false;
+	int r;
+
+	r = backend_pick(c, from, backend, flags, running, &snapshot);
+	if (r < 0)
+		return r;
+	where = path_join(n->dir, snapshot ? "overlay" : "rootfs");
+	if (!where)
+		return container_error(c, -ENOMEM, "Failed to clone \"%s\"", c->name);
+	r = storage_new(snapshot ? "overlay" : "dir", where, from->src, &to);
+	if (r < 0)
+		return container_error(c, r, "Failed to clone \"%s\"", c->name);
+	r = rootfs_fill(c, from, to, snapshot, running);
+	if (r < 0)
+		return r;
+	r = config_make(c, n, to, flags);
+	if (r < 0)
+		return r;
+	r = rootfs_identity(c, to, n->name, flags);
+	if (r < 0)
+		return r;
+	if (snapshot) {
+		r = snapshot_record(c, n->dir);
+		if (r < 0)
+			return container_error(c, r, "Failed to record the snapshot in \"%s\"",
+					       c->dir);
+	}
+	return 0;
+}
+
+_public_ int mgr_clone(struct mgr_container *c, const char *newname, const char *newpath,
+		       unsigned flags, const char *backend)
+{
+	_cleanup_storage_free_ struct storage *from = NULL;
+	_cleanup_close_ int src_lock = -1, lock = -1;
+	struct mgr_container *n;
+	enum mgr_state state;
+	const char *why;
+	int r;
+
+	if (!mgr_defined(c))
+		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
+				       c->name, c->path);
+	if (mgr_name_check(newname, &why) < 0)
+		return container_error(c, -EINVAL, "Bad new name \"%s\": %s", newname, why);
+	r = mgr_load_config(c);
+	if (r < 0)
+		return r;
+	r = container_storage(c, &from);
+	if (r < 0)
+		return r;
+	/* Held while copying: no start, destroy or other copy meanwhile. */
+	src_lock = container_lock(c, false);
+	r = mgr_get_state(c, &state);
+	if (r < 0)
+		return r;
+	if (state != MGR_STOPPED && !(flags & MGR_CLONE_LIVE))
+		return container_error(c, -EBUSY,
+				       "\"%s\" is %s; stop it first or copy it frozen (-a)",
+				       c->name, mgr_state_name(state));
+	if (state == MGR_STOPPED && src_lock < 0)
+		return container_error(c, -EBUSY, "Another operation on \"%s\" is in progress",
+				       c->name);
+
+	n = mgr_container_new(newname, newpath ? newpath : c->path);
+	if (!n)
+		return container_error(c, -errno, "Failed to clone \"%s\"", c->name);
+	if (streq(n->dir, c->dir) || mgr_defined(n)) {
+		r = container_error(c, -EEXIST, "Container \"%s\" already exists in \"%s\"",
+				    n->name, n->path);
+		goto out;
+	}
+	lock = container_create_begin(n);
+	if (lock < 0) {
+		r = container_error_msg(c, lock, n->error);
+		goto out;
+	}
+	r = clone_into(c, n, from, backend, flags, state != MGR_STOPPED);
+	if (r == 0) {
+		r = container_create_finish(n);
+		if (r < 0)
+			container_error_msg(c, r, n->error);
+	}
+	if (r < 0)
+		(void)rm_rf(n->dir);
+out:
+	mgr_container_free(n);
+	return r;
+}
