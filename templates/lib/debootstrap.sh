@@ -956,6 +956,17 @@ setup_ssh() {
 	rm -f "$d"/ssh_host_*
 	if [[ -x $rootfs/usr/bin/ssh-keygen ]]; then
 		in_chroot ssh-keygen -A >/dev/null || die "cannot generate the ssh host keys in \"$rootfs\""
+		# A clone has its keys removed (mgr-copy): sshd makes new ones
+		# before it starts.  ssh-keygen -A only makes the missing ones.
+		guest_mkdir /etc/systemd/system/ssh.service.d 755
+		write_guest_file /etc/systemd/system/ssh.service.d/mgr-host-keys.conf 644 <<'EOT'
+# Written by the template: host keys are per container; make any missing
+# before the unit's own configuration check.
+[Service]
+ExecStartPre=
+ExecStartPre=/usr/bin/ssh-keygen -A
+ExecStartPre=/usr/sbin/sshd -t
+EOT
 	fi
 }
 

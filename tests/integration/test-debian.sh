@@ -123,7 +123,33 @@ cached_create_is_fast() {
 	assert_no_leftovers deb2
 }
 
+clone_boots() {
+	# A copy gets its own host keys at first boot and no failed unit.
+	[[ -d $T_PATH/deb1 ]] || make_guest deb1
+	assert_succeeds t_mgr copy -n deb1 -N deb3
+	[[ -z $(ls "$T_PATH"/deb3/rootfs/etc/ssh/ssh_host_* 2>/dev/null) ]] ||
+		t_fail "the copy kept the host keys"
+	assert_succeeds t_mgr start -n deb3
+	running deb3
+	assert_eq deb3 "$(in_ct deb3 hostnamectl hostname)"
+	local ssh=""
+	for _ in $(seq 50); do
+		ssh=$(in_ct deb3 systemctl is-active ssh.service || true)
+		[[ $ssh == activating ]] || break
+		sleep 0.2
+	done
+	assert_eq active "$ssh" "ssh.service in the copy"
+	local k1 k3
+	k1=$(cat "$T_PATH"/deb1/rootfs/etc/ssh/ssh_host_ed25519_key.pub)
+	k3=$(in_ct deb3 cat /etc/ssh/ssh_host_ed25519_key.pub)
+	[[ $k1 != "$k3" ]] || t_fail "the copy has the source's host key"
+	assert_succeeds t_mgr stop -n deb3 -t 30
+	assert_succeeds t_mgr destroy -n deb3
+	assert_no_leftovers deb3
+}
+
 t_case "a Debian guest boots systemd to running and halts cleanly" boots_cleanly
 t_case "systemctl reboot inside brings it back" reboots_from_inside
 t_case "a login on tty1 through mgr-console" console_login
 t_case "a second create comes from the cache in seconds" cached_create_is_fast
+t_case "a copy of a guest boots with its own host keys" clone_boots
