@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import memory_kib, parent_of, run, timed, write_table
+from benchlib import lxc_busybox, memory_kib, parent_of, run, timed, write_table
 
 ROUNDS = 20
 
@@ -64,21 +64,7 @@ class Lxc:
         self.path = path
 
     def create(self, name, rootfs_src):
-        d = os.path.join(self.path, name)
-        os.makedirs(d)
-        run("cp", "-a", rootfs_src, os.path.join(d, "rootfs"))
-        with open(os.path.join(d, "config"), "w") as f:
-            f.write(f"""lxc.uts.name = {name}
-lxc.rootfs.path = dir:{d}/rootfs
-lxc.signal.halt = SIGUSR1
-lxc.signal.reboot = SIGTERM
-lxc.tty.max = 4
-lxc.pty.max = 1024
-lxc.mount.auto = proc:mixed sys:mixed cgroup:mixed
-lxc.autodev = 1
-lxc.net.0.type = empty
-lxc.apparmor.profile = unconfined
-""")
+        lxc_busybox(self.path, name, rootfs_src, "lxc.net.0.type = empty")
 
     def start_cmd(self, name):
         # lxc-start -d returns once the container runs.

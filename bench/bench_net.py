@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from benchlib import run, timed, write_table
+from benchlib import lxc_busybox, run, timed, write_table
 
 BRIDGE = "mgrbench0"
 
@@ -49,21 +49,7 @@ class Lxc:
         self.path = path
 
     def create(self, name, rootfs_src):
-        d = os.path.join(self.path, name)
-        os.makedirs(d)
-        run("cp", "-a", rootfs_src, os.path.join(d, "rootfs"))
-        with open(os.path.join(d, "config"), "w") as f:
-            f.write(f"""lxc.uts.name = {name}
-lxc.rootfs.path = dir:{d}/rootfs
-lxc.signal.halt = SIGUSR1
-lxc.tty.max = 4
-lxc.mount.auto = proc:mixed sys:mixed cgroup:mixed
-lxc.autodev = 1
-lxc.apparmor.profile = unconfined
-lxc.net.0.type = veth
-lxc.net.0.link = {BRIDGE}
-lxc.net.0.flags = up
-""")
+        lxc_busybox(self.path, name, rootfs_src, f"lxc.net.0.type = veth\nlxc.net.0.link = {BRIDGE}\nlxc.net.0.flags = up")
 
     def start(self, name):
         return ("lxc-start", "-P", self.path, "-n", name)

@@ -17,6 +17,26 @@ def timed(*cmd, **kw):
     return time.perf_counter() - t
 
 
+def lxc_busybox(path, name, rootfs_src, net):
+    """An LXC container at path/name on a copy of rootfs_src, configured as
+    mgr's busybox template configures its own; net: its lxc.net lines."""
+    d = os.path.join(path, name)
+    os.makedirs(d)
+    run("cp", "-a", rootfs_src, os.path.join(d, "rootfs"))
+    with open(os.path.join(d, "config"), "w") as f:
+        f.write(f"""lxc.uts.name = {name}
+lxc.rootfs.path = dir:{d}/rootfs
+lxc.signal.halt = SIGUSR1
+lxc.signal.reboot = SIGTERM
+lxc.tty.max = 4
+lxc.pty.max = 1024
+lxc.mount.auto = proc:mixed sys:mixed cgroup:mixed
+lxc.autodev = 1
+lxc.apparmor.profile = unconfined
+{net}
+""")
+
+
 def parent_of(pid):
     with open(f"/proc/{pid}/stat") as f:
         return int(f.read().rsplit(")", 1)[1].split()[1])

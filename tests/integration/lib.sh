@@ -82,6 +82,18 @@ in_ct() {
 }
 
 # Names of the containers this file used or that exist in $T_PATH.
+# systemd_running NAME: until systemd in the container says "running" (a
+# minute at most), failing with the failed units otherwise.
+systemd_running() {
+	local state=""
+	for _ in $(seq 120); do
+		state=$(in_ct "$1" systemctl is-system-running --wait 2>/dev/null || true)
+		[[ $state == running || $state == degraded ]] && break
+		sleep 0.5
+	done
+	assert_eq running "$state" "systemd's state in $1 (failed units: $(in_ct "$1" systemctl --failed --no-legend 2>&1))"
+}
+
 t_names() {
 	{
 		cat "$T_WORK/names" 2>/dev/null

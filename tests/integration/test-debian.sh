@@ -23,21 +23,10 @@ make_guest() {
 	echo "mgr.console.logfile = $T_WORK/$1.console" >>"$T_PATH/$1/config"
 }
 
-# running NAME: until systemd inside says "running" (or gives up).
-running() {
-	local state=""
-	for _ in $(seq 120); do
-		state=$(in_ct "$1" systemctl is-system-running --wait 2>/dev/null || true)
-		[[ $state == running || $state == degraded ]] && break
-		sleep 0.5
-	done
-	assert_eq running "$state" "systemd's state in $1 (failed units: $(in_ct "$1" systemctl --failed --no-legend 2>&1))"
-}
-
 boots_cleanly() {
 	make_guest deb1
 	assert_succeeds t_mgr start -n deb1
-	running deb1
+	systemd_running deb1
 	assert_eq "" "$(in_ct deb1 systemctl --failed --no-legend --plain)" "failed units"
 	assert_eq deb1 "$(in_ct deb1 hostnamectl hostname)"
 	assert_succeeds in_ct deb1 systemd-detect-virt --container
@@ -70,7 +59,7 @@ boots_cleanly() {
 reboots_from_inside() {
 	[[ -d $T_PATH/deb1 ]] || make_guest deb1
 	assert_succeeds t_mgr start -n deb1
-	running deb1
+	systemd_running deb1
 	local pid1 pid2=""
 	pid1=$(t_mgr info -n deb1 -p -H)
 	in_ct deb1 systemctl reboot || true
@@ -80,7 +69,7 @@ reboots_from_inside() {
 		sleep 0.2
 	done
 	[[ -n $pid2 && $pid2 != "$pid1" ]] || t_fail "no new init after systemctl reboot"
-	running deb1
+	systemd_running deb1
 	assert_eq RUNNING "$(t_mgr info -n deb1 -s -H)"
 	assert_succeeds t_mgr stop -n deb1 -t 30
 	assert_no_leftovers deb1
@@ -90,7 +79,7 @@ console_login() {
 	trap panes_end EXIT
 	[[ -d $T_PATH/deb1 ]] || make_guest deb1
 	assert_succeeds t_mgr start -n deb1
-	running deb1
+	systemd_running deb1
 	pane a mgr-console -P "$T_PATH" -n deb1 -t 1
 	keys a Enter
 	see a "deb1 login:"
@@ -130,7 +119,7 @@ clone_boots() {
 	[[ -z $(ls "$T_PATH"/deb3/rootfs/etc/ssh/ssh_host_* 2>/dev/null) ]] ||
 		t_fail "the copy kept the host keys"
 	assert_succeeds t_mgr start -n deb3
-	running deb3
+	systemd_running deb3
 	assert_eq deb3 "$(in_ct deb3 hostnamectl hostname)"
 	local ssh=""
 	for _ in $(seq 50); do

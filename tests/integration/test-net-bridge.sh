@@ -392,17 +392,6 @@ containers_get_leases() {
 	assert_no_leftovers bb1 bb2
 }
 
-# running NAME: until systemd inside says "running" (or gives up).
-running() {
-	local state=""
-	for _ in $(seq 120); do
-		state=$(in_ct "$1" systemctl is-system-running --wait 2>/dev/null || true)
-		[[ $state == running || $state == degraded ]] && break
-		sleep 0.5
-	done
-	assert_eq running "$state" "systemd's state in $1 (failed units: $(in_ct "$1" systemctl --failed --no-legend 2>&1))"
-}
-
 debian_gets_a_lease() {
 	[[ -z $VETH_WHY ]] || t_skip "$VETH_WHY"
 	net_up
@@ -411,7 +400,7 @@ debian_gets_a_lease() {
 		t_fail "the template wrote no DHCP setup for eth0"
 	assert_succeeds t_mgr start -n deb1
 	local ports ip='' start=$SECONDS
-	running deb1
+	systemd_running deb1
 	for _ in $(seq 60); do
 		ip=$(lease_of deb1)
 		[[ -n $ip ]] && break
