@@ -9,7 +9,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -129,86 +132,39 @@ static const struct conf_key keys[] = {
 	KEY_MANY("cgroup2.", cgroup2, 0),
 };
 
-/* Every key with its "mgr." prefix, in table order, plus include. */
-static const char *const key_names[] = {
-	"mgr.uts.name",
-	"mgr.arch",
-	"mgr.rootfs.path",
-	"mgr.rootfs.mount",
-	"mgr.rootfs.options",
-	"mgr.mount.entry",
-	"mgr.mount.fstab",
-	"mgr.mount.auto",
-	"mgr.autodev",
-	"mgr.tty.max",
-	"mgr.tty.dir",
-	"mgr.pty.max",
-	"mgr.console.path",
-	"mgr.console.logfile",
-	"mgr.console.size",
-	"mgr.console.buffer.size",
-	"mgr.init.cmd",
-	"mgr.init.cwd",
-	"mgr.init.uid",
-	"mgr.init.gid",
-	"mgr.environment",
-	"mgr.signal.halt",
-	"mgr.signal.reboot",
-	"mgr.signal.stop",
-	"mgr.cap.drop",
-	"mgr.cap.keep",
-	"mgr.namespace.clone",
-	"mgr.namespace.keep",
-	"mgr.seccomp.profile",
-	"mgr.seccomp.allow_nesting",
-	"mgr.no_new_privs",
-	"mgr.net",
-	"mgr.net.N.type",
-	"mgr.net.N.link",
-	"mgr.net.N.flags",
-	"mgr.net.N.name",
-	"mgr.net.N.hwaddr",
-	"mgr.net.N.mtu",
-	"mgr.net.N.ipv4.address",
-	"mgr.net.N.ipv4.gateway",
-	"mgr.net.N.ipv6.address",
-	"mgr.net.N.ipv6.gateway",
-	"mgr.net.N.veth.pair",
-	"mgr.net.N.macvlan.mode",
-	"mgr.net.N.ipvlan.mode",
-	"mgr.net.N.vlan.id",
-	"mgr.net.N.script.up",
-	"mgr.net.N.script.down",
-	"mgr.log.file",
-	"mgr.log.level",
-	"mgr.start.auto",
-	"mgr.start.delay",
-	"mgr.start.order",
-	"mgr.group",
-	"mgr.prlimit.*",
-	"mgr.sysctl.*",
-	"mgr.limits.memory",
-	"mgr.limits.memory.swap",
-	"mgr.limits.cpu",
-	"mgr.limits.cpu.weight",
-	"mgr.limits.cpuset",
-	"mgr.limits.pids",
-	"mgr.limits.io.read_bps",
-	"mgr.limits.io.write_bps",
-	"mgr.limits.io.read_iops",
-	"mgr.limits.io.write_iops",
-	"mgr.cgroup.devices.allow",
-	"mgr.cgroup.devices.deny",
-	"mgr.cgroup2.devices.allow",
-	"mgr.cgroup2.devices.deny",
-	"mgr.cgroup.*",
-	"mgr.cgroup2.*",
-	"mgr.include",
-	NULL,
-};
+/* Every key with its "mgr." prefix, in table order, then include; a prefix
+ * key "sysctl." is listed as "mgr.sysctl.*".  Made from the table once. */
+static const char **key_names;
+
+static void key_names_make(void)
+{
+	const char **v = calloc(ARRAY_SIZE(keys) + 2, sizeof(char *));
+	size_t n = 0;
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const char *name = keys[i].name;
+		bool prefix = name[strlen(name) - 1] == '.';
+		char *s;
+
+		if (asprintf(&s, "mgr.%s%s", name, prefix ? "*" : "") < 0) {
+			while (n > 0)
+				free((char *)v[--n]);
+			free(v);
+			return;
+		}
+		v[n++] = s;
+	}
+	v[n] = "mgr.include";
+	key_names = v;
+}
 
 _public_ const char *const *mgr_config_keys(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, key_names_make);
 	return key_names;
 }
 
