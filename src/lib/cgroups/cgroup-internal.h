@@ -118,6 +118,8 @@ int cgroup_tree_remove(const char *dir, uint64_t deadline);
 
 /* ---- driver.c: shared driver pieces */
 /* mkdir cg->paths (removing empty leftovers); all undone on failure. */
+/* Make one container cgroup directory, removing an empty leftover first. */
+int cgroup_make_dir(const char *path, uint64_t deadline);
 int cgroup_make_dirs(struct cgroup *cg);
 int cgroup_attach_all(struct cgroup *cg, pid_t pid);
 int cgroup_destroy_all(struct cgroup *cg, uint64_t deadline);

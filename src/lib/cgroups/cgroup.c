@@ -89,15 +89,9 @@ int cgroup_create_begin(const char *name, struct cgroup **ret)
 			return log_debug_errno(-EBUSY, "cgroup \"%s\" is in use", cg->paths[i]);
 	}
 	if (cg->unified >= 0) {
-		const char *path = cg->paths[cg->unified];
-
-		/* Found empty above: an old container's leftover. */
-		r = cgroup_tree_remove(path, cgroup_now() + CGROUP_KILL_TIMEOUT_USEC);
+		r = cgroup_make_dir(cg->paths[cg->unified], cgroup_now() + CGROUP_KILL_TIMEOUT_USEC);
 		if (r < 0)
-			return log_debug_errno(r, "Failed to remove leftover cgroup \"%s\": %m", path);
-		if (mkdir(path, 0755) < 0)
-			return log_debug_errno(negative_errno(), "Failed to create cgroup \"%s\": %m",
-					       path);
+			return r;
 		cg->unified_made = true;
 	}
 	*ret = TAKE_PTR(cg);

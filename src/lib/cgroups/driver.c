@@ -18,30 +18,31 @@
 #include "util/macro.h"
 #include "util/strv.h"
 
+int cgroup_make_dir(const char *path, uint64_t deadline)
+{
+	/* The caller found it empty: an old container's leftover. */
+	int r = cgroup_tree_remove(path, deadline);
+
+	if (r < 0)
+		return log_debug_errno(r, "Failed to remove leftover cgroup \"%s\": %m", path);
+	if (mkdir(path, 0755) < 0)
+		return log_debug_errno(negative_errno(), "Failed to create cgroup \"%s\": %m", path);
+	return 0;
+}
+
 int cgroup_make_dirs(struct cgroup *cg)
 {
 	uint64_t deadline = cgroup_now() + CGROUP_KILL_TIMEOUT_USEC;
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < cg->host->n_hier; i++) {
-		if (cg->unified_made && (int)i == cg->unified)
-			continue;
-		/* The caller found it empty: an old container's leftover. */
-		r = cgroup_tree_remove(cg->paths[i], deadline);
-		if (r < 0) {
-			log_debug_errno(r, "Failed to remove leftover cgroup \"%s\": %m", cg->paths[i]);
-			break;
-		}
-		if (mkdir(cg->paths[i], 0755) < 0) {
-			r = log_debug_errno(negative_errno(), "Failed to create cgroup \"%s\": %m",
-					    cg->paths[i]);
-			break;
-		}
-	}
+	for (i = 0; i < cg->host->n_hier && r == 0; i++)
+		if (!(cg->unified_made && (int)i == cg->unified))
+			r = cgroup_make_dir(cg->paths[i], deadline);
 	if (r == 0)
 		return 0;
-	while (i-- > 0)
+	/* i is one past the directory that failed. */
+	for (i--; i-- > 0;)
 		if (!(cg->unified_made && (int)i == cg->unified))
 			(void)rmdir(cg->paths[i]);
 	return r;
