@@ -15,77 +15,9 @@ import sys
 import tempfile
 import time
 
-from benchlib import lxc_busybox, memory_kib, parent_of, run, timed, write_table
+from benchlib import Lxc, Mgr, memory_kib, run, timed, write_table
 
 ROUNDS = 20
-
-
-class Mgr:
-    label = "mgr"
-
-    def __init__(self, path):
-        self.path = path
-
-    def create(self, name, rootfs_src):
-        # Only a loopback, like the LXC container (default.conf would add a
-        # veth on mgrbr0).
-        lo = os.path.join(self.path + ".lo.conf")
-        with open(lo, "w") as f:
-            f.write("mgr.net =\nmgr.net.0.type = empty\n")
-        run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox", "-f", lo)
-
-    def start(self, name):
-        run("mgr-start", "-P", self.path, "-n", name)
-
-    def start_cmd(self, name):
-        return ("mgr-start", "-P", self.path, "-n", name)
-
-    def kill_cmd(self, name):
-        return ("mgr-stop", "-P", self.path, "-n", name, "-k")
-
-    def attach_cmd(self, name):
-        return ("mgr-attach", "-P", self.path, "-n", name, "--", "true")
-
-    def freeze_cmds(self, name):
-        return (("mgr-freeze", "-P", self.path, "-n", name),
-                ("mgr-unfreeze", "-P", self.path, "-n", name))
-
-    def monitor_pid(self, name):
-        return parent_of(int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
-
-    def destroy(self, name):
-        run("mgr-destroy", "-P", self.path, "-n", name, "-f", check=False)
-
-
-class Lxc:
-    label = "lxc"
-
-    def __init__(self, path):
-        self.path = path
-
-    def create(self, name, rootfs_src):
-        lxc_busybox(self.path, name, rootfs_src, "lxc.net.0.type = empty")
-
-    def start_cmd(self, name):
-        # lxc-start -d returns once the container runs.
-        return ("lxc-start", "-P", self.path, "-n", name)
-
-    def kill_cmd(self, name):
-        return ("lxc-stop", "-P", self.path, "-n", name, "-k")
-
-    def attach_cmd(self, name):
-        return ("lxc-attach", "-P", self.path, "-n", name, "--", "true")
-
-    def freeze_cmds(self, name):
-        return (("lxc-freeze", "-P", self.path, "-n", name),
-                ("lxc-unfreeze", "-P", self.path, "-n", name))
-
-    def monitor_pid(self, name):
-        return parent_of(int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
-
-    def destroy(self, name):
-        run("lxc-stop", "-P", self.path, "-n", name, "-k", check=False)
-        run("lxc-destroy", "-P", self.path, "-n", name, check=False)
 
 
 def measure(tool, name, rounds):
@@ -128,7 +60,6 @@ def main():
     try:
         mgr = Mgr(os.path.join(work, "mgr"))
         lxc = Lxc(os.path.join(work, "lxc"))
-        os.makedirs(lxc.path)
         mgr.create("b", None)
         lxc.create("b", os.path.join(mgr.path, "b", "rootfs"))
 

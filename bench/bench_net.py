@@ -11,73 +11,30 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 
-from benchlib import lxc_busybox, run, timed, write_table
+from benchlib import Lxc, Mgr, run, timed, write_table
 
 BRIDGE = "mgrbench0"
-
-
-class Mgr:
-    label = "mgr"
-
-    def __init__(self, path):
-        self.path = path
-
-    def create(self, name, rootfs_src):
-        run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox")
-        with open(os.path.join(self.path, name, "config"), "a") as f:
-            f.write(f"mgr.net =\nmgr.net.0.type = veth\nmgr.net.0.link = {BRIDGE}\n"
-                    "mgr.net.0.flags = up\n")
-
-    def start(self, name):
-        return ("mgr-start", "-P", self.path, "-n", name)
-
-    def kill(self, name):
-        return ("mgr-stop", "-P", self.path, "-n", name, "-k")
-
-    def destroy(self, name):
-        run("mgr-destroy", "-P", self.path, "-n", name, "-f", check=False)
-
-
-class Lxc:
-    label = "lxc"
-
-    def __init__(self, path):
-        self.path = path
-
-    def create(self, name, rootfs_src):
-        lxc_busybox(self.path, name, rootfs_src, f"lxc.net.0.type = veth\nlxc.net.0.link = {BRIDGE}\nlxc.net.0.flags = up")
-
-    def start(self, name):
-        return ("lxc-start", "-P", self.path, "-n", name)
-
-    def kill(self, name):
-        return ("lxc-stop", "-P", self.path, "-n", name, "-k")
-
-    def destroy(self, name):
-        run("lxc-stop", "-P", self.path, "-n", name, "-k", check=False)
-        run("lxc-destroy", "-P", self.path, "-n", name, check=False)
 
 
 def measure(tool, rootfs, rounds, many):
     tool.create("one", rootfs)
     starts = []
     for _ in range(rounds):
-        starts.append(timed(*tool.start("one")))
-        run(*tool.kill("one"))
+        starts.append(timed(*tool.start_cmd("one")))
+        run(*tool.kill_cmd("one"))
     names = [f"c{i}" for i in range(many)]
     for n in names:
         tool.create(n, rootfs)
     t = time.perf_counter()
     for n in names:
-        run(*tool.start(n))
+        run(*tool.start_cmd(n))
     start_all = time.perf_counter() - t
     t = time.perf_counter()
     for n in names:
-        run(*tool.kill(n))
+        run(*tool.kill_cmd(n))
     stop_all = time.perf_counter() - t
     for n in names + ["one"]:
         tool.destroy(n)
@@ -94,8 +51,10 @@ def main():
     run("ip", "link", "add", BRIDGE, "type", "bridge")
     run("ip", "link", "set", BRIDGE, "up")
     try:
-        mgr, lxc = Mgr(os.path.join(work, "mgr")), Lxc(os.path.join(work, "lxc"))
-        os.makedirs(lxc.path)
+        mgr = Mgr(os.path.join(work, "mgr"), f"mgr.net.0.type = veth\nmgr.net.0.link = {BRIDGE}\n"
+                  "mgr.net.0.flags = up")
+        lxc = Lxc(os.path.join(work, "lxc"), f"lxc.net.0.type = veth\nlxc.net.0.link = {BRIDGE}\n"
+                  "lxc.net.0.flags = up")
         run("mgr-create", "-P", work, "-n", "src", "-t", "busybox")
         rootfs = os.path.join(work, "src", "rootfs")
         rows = {t.label: measure(t, rootfs, a.rounds, a.many) for t in (mgr, lxc)}

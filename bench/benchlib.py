@@ -64,3 +64,72 @@ def write_table(out, title, note, rows):
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
         f.write(text)
+
+
+class Mgr:
+    """mgr's side: busybox containers under path whose network is net (the
+    lines that replace default.conf's)."""
+    label = "mgr"
+
+    def __init__(self, path, net="mgr.net.0.type = empty"):
+        self.path, self.net = path, net
+
+    def create(self, name, rootfs_src=None):
+        os.makedirs(self.path, exist_ok=True)
+        conf = os.path.join(self.path, f".{name}.net.conf")
+        with open(conf, "w") as f:
+            f.write(f"mgr.net =\n{self.net}\n")
+        run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox", "-f", conf)
+
+    def start_cmd(self, name):
+        return ("mgr-start", "-P", self.path, "-n", name)
+
+    def kill_cmd(self, name):
+        return ("mgr-stop", "-P", self.path, "-n", name, "-k")
+
+    def attach_cmd(self, name):
+        return ("mgr-attach", "-P", self.path, "-n", name, "--", "true")
+
+    def freeze_cmds(self, name):
+        return (("mgr-freeze", "-P", self.path, "-n", name),
+                ("mgr-unfreeze", "-P", self.path, "-n", name))
+
+    def monitor_pid(self, name):
+        return parent_of(int(run("mgr-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
+
+    def destroy(self, name):
+        run("mgr-destroy", "-P", self.path, "-n", name, "-f", check=False)
+
+
+class Lxc:
+    """LXC's side: the same rootfs copied, configured as mgr's busybox
+    template configures its own, with the lxc.net lines net."""
+    label = "lxc"
+
+    def __init__(self, path, net="lxc.net.0.type = empty"):
+        self.path, self.net = path, net
+
+    def create(self, name, rootfs_src):
+        os.makedirs(self.path, exist_ok=True)
+        lxc_busybox(self.path, name, rootfs_src, self.net)
+
+    def start_cmd(self, name):
+        # lxc-start -d returns once the container runs.
+        return ("lxc-start", "-P", self.path, "-n", name)
+
+    def kill_cmd(self, name):
+        return ("lxc-stop", "-P", self.path, "-n", name, "-k")
+
+    def attach_cmd(self, name):
+        return ("lxc-attach", "-P", self.path, "-n", name, "--", "true")
+
+    def freeze_cmds(self, name):
+        return (("lxc-freeze", "-P", self.path, "-n", name),
+                ("lxc-unfreeze", "-P", self.path, "-n", name))
+
+    def monitor_pid(self, name):
+        return parent_of(int(run("lxc-info", "-P", self.path, "-n", name, "-p", "-H").stdout))
+
+    def destroy(self, name):
+        run("lxc-stop", "-P", self.path, "-n", name, "-k", check=False)
+        run("lxc-destroy", "-P", self.path, "-n", name, check=False)
