@@ -20,11 +20,12 @@ set -euo pipefail
 DEPS=(
 	autoconf automake libtool pkg-config make gcc libc6-dev
 	libcap-dev libseccomp-dev libapparmor-dev libselinux1-dev
-	libgnutls28-dev libnl-3-dev libnl-route-3-dev
+	libgnutls28-dev libnl-3-dev libnl-route-3-dev libbtrfsutil-dev libblkid-dev
 	busybox-static debootstrap tmux
 	debian-archive-keyring wget openssh-client
 	iproute2 nftables dnsmasq-base
 	attr acl libcap2-bin
+	e2fsprogs btrfs-progs lvm2 thin-provisioning-tools
 )
 
 CONTAINER=first

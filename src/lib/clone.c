@@ -28,8 +28,8 @@
 
 /* ------------------------------------------------------------ snapshots */
 
-/* dir is a container whose rootfs.path is an overlay over lower. */
-static bool snapshot_of(const char *dir, const char *lower)
+/* dir is a container whose storage depends on origin (a snapshot). */
+static bool snapshot_of(const char *dir, const struct storage *origin)
 {
 	_cleanup_free_ char *path = path_join(dir, "config"), *marker = NULL;
 	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
@@ -42,7 +42,7 @@ static bool snapshot_of(const char *dir, const char *lower)
 	if (conf_read_file(conf, path, &err) < 0 || !conf->rootfs_path ||
 	    storage_parse(conf->rootfs_path, &s) < 0)
 		return false;
-	return s->ops == &storage_overlay_ops && streq(s->src, lower);
+	return s->ops->depends_on && s->ops->depends_on(s, origin);
 }
 
 int clone_snapshots(struct mgr_container *c, char ***ret)
@@ -66,16 +66,18 @@ int clone_snapshots(struct mgr_container *c, char ***ret)
 	if (r < 0)
 		return r;
 	STRV_FOREACH(l, lines)
-		if (**l && !strv_contains(found, *l) && snapshot_of(*l, s->src) &&
+		if (**l && !strv_contains(found, *l) && snapshot_of(*l, s) &&
 		    strv_append(&found, *l) < 0)
 			return -ENOMEM;
 	*ret = TAKE_PTR(found);
 	return (int)strv_length(*ret);
 }
 
-static int snapshot_record(struct mgr_container *c, const char *dir)
+/* Note in owner_dir (the container whose storage the snapshot depends
+ * on) that the container at dir is a snapshot of it. */
+static int snapshot_record(const char *owner_dir, const char *dir)
 {
-	_cleanup_free_ char *file = path_join(c->dir, SNAPSHOTS_FILE), *line = NULL;
+	_cleanup_free_ char *file = path_join(owner_dir, SNAPSHOTS_FILE), *line = NULL;
 	_cleanup_close_ int fd = -1;
 
 	if (!file || asprintf(&line, "%s\n", dir) < 0)
@@ -237,30 +239,37 @@ static int config_make(struct mgr_container *c, struct mgr_container *n,
 
 /* ------------------------------------------------------------ clone */
 
+/* The backend of the new storage, and whether it is a snapshot. */
 static int backend_pick(struct mgr_container *c, const struct storage *from, const char *backend,
-			unsigned flags, bool running, bool *ret_snapshot)
+			unsigned flags, bool running, const char **ret_name, bool *ret_snapshot)
 {
 	bool snapshot = flags & MGR_CLONE_SNAPSHOT;
+	int r;
 
-	if (!backend)
-		backend = snapshot ? "overlay" : "dir";
-	if (streq(backend, "overlay"))
-		snapshot = true;
-	else if (!streq(backend, "dir"))
-		return container_error(c, storage_backend_planned(backend) ? -EOPNOTSUPP : -EINVAL,
-				       "Storage backend \"%s\" is %s", backend,
-				       storage_backend_planned(backend) ? "not supported yet"
-									: "unknown");
-	else if (snapshot)
+	if (backend) {
+		r = storage_backend_usable(c, backend);
+		if (r < 0)
+			return r;
+		if (streq(backend, "overlay"))
+			snapshot = true;
+	} else if (snapshot)
+		backend = from->ops == &storage_btrfs_ops ? "btrfs"
+			  : from->ops == &storage_lvm_ops ? "lvm"
+							  : "overlay";
+	else
+		backend = from->ops == &storage_overlay_ops ? "dir" : from->ops->name;
+	if (snapshot && (streq(backend, "dir") || streq(backend, "loop")))
 		return container_error(c, -EINVAL,
-				       "A snapshot is an overlay: use the overlay backend, or none");
+				       "A %s storage cannot be a snapshot: use the overlay, btrfs or "
+				       "lvm backend, or none", backend);
+	if (snapshot && from->ops == &storage_loop_ops && streq(backend, "overlay"))
+		return container_error(c, -EOPNOTSUPP,
+				       "\"%s\" is in a loop image, which has no snapshots: make a "
+				       "full copy", c->name);
 	if (snapshot && running)
 		return container_error(c, -EBUSY, "\"%s\" is running; a snapshot needs it stopped",
 				       c->name);
-	if (snapshot && from->ops != &storage_dir_ops)
-		return container_error(c, -EOPNOTSUPP,
-				       "A snapshot of \"%s\" (backend %s) is not supported yet",
-				       c->name, from->ops->name);
+	*ret_name = backend;
 	*ret_snapshot = snapshot;
 	return 0;
 }
@@ -276,7 +285,7 @@ static int rootfs_fill(struct mgr_container *c, const struct storage *from,
 		if (r < 0)
 			return r;
 	}
-	r = snapshot ? to->ops->snapshot(from, to) : to->ops->copy(from, to);
+	r = snapshot ? to->ops->snapshot(from, to) : storage_copy(from, to);
 	if (running) {
 		k = mgr_unfreeze(c);
 		if (k < 0 && r >= 0)
@@ -284,49 +293,107 @@ static int rootfs_fill(struct mgr_container *c, const struct storage *from,
 	}
 	if (r == -ENOEXEC)
 		return container_error(c, r, "Failed to run cp(1) to copy \"%s\"", from->spec);
+	if (r == -EOPNOTSUPP && snapshot)
+		return container_error(c, r, "A %s snapshot of \"%s\" (%s) is not possible",
+				       to->ops->name, c->name, from->spec);
 	if (r < 0)
 		return container_error(c, r, "Failed to %s \"%s\" to \"%s\"",
 				       snapshot ? "snapshot" : "copy", from->spec, to->spec);
 	return 0;
 }
 
-static int clone_into(struct mgr_container *c, struct mgr_container *n, const struct storage *from,
-		      const char *backend, unsigned flags, bool running)
+/* The container directory that owns the storage a snapshot of from
+ * depends on: c's, or for an overlay c the one its lower belongs to
+ * (DIR/rootfs of a container directory DIR); NULL when there is none. */
+static char *snapshot_owner(struct mgr_container *c, const struct storage *from)
 {
-	_cleanup_storage_free_ struct storage *to = NULL;
-	_cleanup_free_ char *where = NULL;
-	bool snapshot = false;
+	_cleanup_free_ char *dir = NULL, *config = NULL;
+	char *slash;
+
+	if (from->ops != &storage_overlay_ops)
+		return strdup(c->dir);
+	dir = strdup(from->src);
+	slash = dir ? strrchr(dir, '/') : NULL;
+	if (!slash || slash == dir)
+		return NULL;
+	*slash = 0;
+	config = path_join(dir, "config");
+	return config && path_exists(config) ? TAKE_PTR(dir) : NULL;
+}
+
+/* A snapshot on LVM is in the origin's volume group. */
+static int options_settle(const struct storage *from, const struct mgr_storage_options *o,
+			  struct mgr_storage_options *ret, char **ret_vg)
+{
+	uint64_t size;
 	int r;
 
-	r = backend_pick(c, from, backend, flags, running, &snapshot);
-	if (r < 0)
-		return r;
-	where = path_join(n->dir, snapshot ? "overlay" : "rootfs");
-	if (!where)
-		return container_error(c, -ENOMEM, "Failed to clone \"%s\"", c->name);
-	r = storage_new(snapshot ? "overlay" : "dir", where, from->src, &to);
-	if (r < 0)
-		return container_error(c, r, "Failed to clone \"%s\"", c->name);
-	r = rootfs_fill(c, from, to, snapshot, running);
-	if (r < 0)
-		return r;
-	r = config_make(c, n, to, flags);
-	if (r < 0)
-		return r;
-	r = rootfs_identity(c, to, n->name, flags);
-	if (r < 0)
-		return r;
-	if (snapshot) {
-		r = snapshot_record(c, n->dir);
+	*ret = *o;
+	if (!o->vgname && from->ops == &storage_lvm_ops) {
+		const char *vg = from->src + strlen("/dev/");
+		const char *slash = strchr(vg, '/');
+
+		*ret_vg = slash ? strndup(vg, slash - vg) : NULL;
+		if (!*ret_vg)
+			return -EINVAL;
+		ret->vgname = *ret_vg;
+	}
+	/* A copy of a filesystem is as large as it. */
+	if (!o->fssize && storage_is_block(from)) {
+		r = storage_block_size(from, &size);
 		if (r < 0)
-			return container_error(c, r, "Failed to record the snapshot in \"%s\"",
-					       c->dir);
+			return r;
+		ret->fssize = size;
 	}
 	return 0;
 }
 
+static int clone_into(struct mgr_container *c, struct mgr_container *n, const struct storage *from,
+		      const struct mgr_storage_options *opts, unsigned flags, bool running)
+{
+	static const struct mgr_storage_options none = { 0 };
+	_cleanup_storage_free_ struct storage *to = NULL;
+	_cleanup_free_ char *vg = NULL, *owner = NULL;
+	struct mgr_storage_options o;
+	const char *backend = NULL;
+	bool snapshot = false;
+	int r;
+
+	r = backend_pick(c, from, opts ? opts->backend : NULL, flags, running, &backend, &snapshot);
+	if (r < 0)
+		return r;
+	r = options_settle(from, opts ? opts : &none, &o, &vg);
+	if (r == 0)
+		r = storage_new(backend, n->dir, n->name, from, &o, &to);
+	if (r < 0)
+		return container_error(c, r, "Failed to clone \"%s\"", c->name);
+	/* The config first: a clone killed half way is cleared through it. */
+	r = config_make(c, n, to, flags);
+	if (r < 0)
+		return r;
+	r = rootfs_fill(c, from, to, snapshot, running);
+	if (r < 0) {
+		if (to->ops->check(to) == 0)
+			(void)to->ops->destroy(to);
+		return r;
+	}
+	r = rootfs_identity(c, to, n->name, flags);
+	if (r == 0 && snapshot &&
+	    (to->ops == &storage_overlay_ops ||
+	     (to->ops->depends_on && to->ops->depends_on(to, from)))) {
+		owner = snapshot_owner(c, from);
+		if (owner)
+			r = snapshot_record(owner, n->dir);
+		if (r < 0)
+			container_error(c, r, "Failed to record the snapshot in \"%s\"", owner);
+	}
+	if (r < 0)
+		(void)to->ops->destroy(to);
+	return r;
+}
+
 _public_ int mgr_clone(struct mgr_container *c, const char *newname, const char *newpath,
-		       unsigned flags, const char *backend)
+		       unsigned flags, const struct mgr_storage_options *storage)
 {
 	_cleanup_storage_free_ struct storage *from = NULL;
 	_cleanup_close_ int src_lock = -1, lock = -1;
@@ -372,7 +439,7 @@ _public_ int mgr_clone(struct mgr_container *c, const char *newname, const char 
 		r = container_error_msg(c, lock, n->error);
 		goto out;
 	}
-	r = clone_into(c, n, from, backend, flags, state != MGR_STOPPED);
+	r = clone_into(c, n, from, storage, flags, state != MGR_STOPPED);
 	if (r == 0) {
 		r = container_create_finish(n);
 		if (r < 0)

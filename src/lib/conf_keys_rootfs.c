@@ -45,7 +45,7 @@ int key_set_rootfs_path(const char *key, const char *value, struct mgr_conf *con
 			return -ENOMEM;
 		if (storage_backend_planned(name))
 			return conf_bad_value(err, key, value,
-					      "storage backend \"%s\" is not supported yet", name);
+					      "storage backend \"%s\" is not available in this build", name);
 		if (!storage_backend(name))
 			return conf_bad_value(err, key, value, "unknown storage backend \"%s\"",
 					      name);

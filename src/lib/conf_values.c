@@ -125,6 +125,16 @@ int conf_size_from_string(const char *s, unsigned long long *ret)
 	return 0;
 }
 
+_public_ int mgr_size_parse(const char *s, uint64_t *ret)
+{
+	unsigned long long v;
+	int r = conf_size_from_string(s, &v);
+
+	if (r == 0)
+		*ret = v;
+	return r;
+}
+
 int conf_size_format(unsigned long long size, char **ret)
 {
 	unsigned long long n = size;

@@ -266,6 +266,19 @@ int container_storage(struct mgr_container *c, struct storage **ret)
 	return r < 0 ? container_error(c, r, "Bad rootfs.path \"%s\" for \"%s\"", p, c->name) : 0;
 }
 
+int storage_backend_usable(struct mgr_container *c, const char *name)
+{
+	if (storage_backend(name))
+		return 0;
+	if (storage_backend_planned(name))
+		return container_error(c, -EOPNOTSUPP,
+				       "Storage backend \"%s\" is not available in this build of mgr",
+				       name);
+	return container_error(c, -EINVAL,
+			       "Unknown storage backend \"%s\" (dir, overlay, btrfs, loop, lvm)",
+			       name);
+}
+
 int container_lock(struct mgr_container *c, bool wait)
 {
 	_cleanup_close_ int fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

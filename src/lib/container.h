@@ -41,6 +41,8 @@ struct storage;
 /* The storage of c's rootfs.path (storage/storage.h); -EINVAL with the
  * error recorded when it has none or a bad one. */
 int container_storage(struct mgr_container *c, struct storage **ret);
+/* 0 when mgr can make storage of backend name, or an error saying why not. */
+int storage_backend_usable(struct mgr_container *c, const char *name);
 
 /* Take the per-container lock (flock on the container directory).  Returns
  * an fd to close to release it; -EWOULDBLOCK when another operation holds

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,8 +37,13 @@ static int template_resolve(struct mgr_container *c, const char *name, char **re
 	return 0;
 }
 
-static int template_run(struct mgr_container *c, const char *tpl, const char *rootfs,
-			char *const *user_argv, bool quiet)
+/* Exit status of a template process whose rootfs could not be mounted. */
+#define TEMPLATE_MOUNT_FAILED 126
+
+/* The template fills rootfs, the directory of s or (loop, lvm) the mount
+ * point s is mounted on in the template's own mount namespace. */
+static int template_run(struct mgr_container *c, const char *tpl, const struct storage *s,
+			const char *rootfs, char *const *user_argv, bool quiet)
 {
 	_cleanup_strv_free_ char **argv = NULL;
 	_cleanup_free_ char *a_path = NULL, *a_name = NULL, *a_rootfs = NULL;
@@ -62,6 +69,10 @@ static int template_run(struct mgr_container *c, const char *tpl, const char *ro
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (storage_is_block(s) &&
+		    (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		     s->ops->mount(s, rootfs) < 0))
+			_exit(TEMPLATE_MOUNT_FAILED);
 		if (quiet) {
 			int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
@@ -85,6 +96,9 @@ static int template_run(struct mgr_container *c, const char *tpl, const char *ro
 			return container_error(c, -errno, "Failed to wait for the template");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TEMPLATE_MOUNT_FAILED &&
+	    storage_is_block(s))
+		return container_error(c, -EIO, "Failed to mount \"%s\" for the template", s->spec);
 	if (WIFSIGNALED(status))
 		return container_error(c, -ECANCELED, "Template \"%s\" was killed by signal %d",
 				       tpl, WTERMSIG(status));
@@ -94,7 +108,7 @@ static int template_run(struct mgr_container *c, const char *tpl, const char *ro
 
 /* The initial config: identity and rootfs first, then the global defaults
  * and the user's file, verbatim, so that comments and includes survive. */
-static int config_assemble(struct mgr_container *c, const char *rootfs, const char *extra,
+static int config_assemble(struct mgr_container *c, const char *spec, const char *extra,
 			   char **ret)
 {
 	const char *files[] = { mgr_global_config(), extra };
@@ -104,8 +118,8 @@ static int config_assemble(struct mgr_container *c, const char *rootfs, const ch
 
 	if (!f)
 		return container_error(c, -ENOMEM, "Failed to write the config");
-	fprintf(f, "# Container \"%s\"\nmgr.uts.name = %s\nmgr.rootfs.path = dir:%s\n", c->name,
-		c->name, rootfs);
+	fprintf(f, "# Container \"%s\"\nmgr.uts.name = %s\nmgr.rootfs.path = %s\n", c->name,
+		c->name, spec);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		_cleanup_free_ char *body = NULL;
 		int r;
@@ -184,13 +198,27 @@ static int hwaddrs_settle(struct mgr_container *c)
 	return r < 0 ? container_error(c, r, "Failed to write \"%s\"", c->config_file) : 0;
 }
 
-static int create_locked(struct mgr_container *c, const struct mgr_create_options *o,
-			 const char *rootfs, bool *rootfs_made)
+/* Make s; a dir that exists already (--dir) is used as it is and kept. */
+static int storage_make(struct mgr_container *c, const struct storage *s, bool *made)
 {
-	_cleanup_free_ char *text = NULL, *tpl = NULL;
+	int r = s->ops->create(s);
+
+	if (r == -EEXIST && s->ops == &storage_dir_ops)
+		return 0;
+	if (r < 0)
+		return container_error(c, r, "Failed to create the rootfs \"%s\"", s->spec);
+	*made = true;
+	return 0;
+}
+
+static int create_locked(struct mgr_container *c, const struct mgr_create_options *o,
+			 const struct storage *s, bool *storage_made)
+{
+	_cleanup_free_ char *text = NULL, *tpl = NULL, *mnt = NULL;
+	const char *rootfs = s->src;
 	int r;
 
-	r = config_assemble(c, rootfs, o->config_file, &text);
+	r = config_assemble(c, s->spec, o->config_file, &text);
 	if (r < 0)
 		return r;
 	r = config_check(c, text);
@@ -204,12 +232,19 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 	r = write_file_atomic(c->config_file, text, 0640);
 	if (r < 0)
 		return container_error(c, r, "Failed to write \"%s\"", c->config_file);
-	if (mkdir(rootfs, 0755) == 0)
-		*rootfs_made = true;
-	else if (errno != EEXIST)
-		return container_error(c, -errno, "Failed to create \"%s\"", rootfs);
+	r = storage_make(c, s, storage_made);
+	if (r < 0)
+		return r;
+	if (tpl && storage_is_block(s)) {
+		/* The template sees the filesystem mounted on DIR/rootfs. */
+		mnt = path_join(c->dir, "rootfs");
+		if (!mnt || (mkdir(mnt, 0755) < 0 && errno != EEXIST))
+			return container_error(c, mnt ? -errno : -ENOMEM,
+					       "Failed to create the template's rootfs directory");
+		rootfs = mnt;
+	}
 	if (tpl) {
-		r = template_run(c, tpl, rootfs, o->template_argv, o->flags & MGR_CREATE_QUIET);
+		r = template_run(c, tpl, s, rootfs, o->template_argv, o->flags & MGR_CREATE_QUIET);
 		if (r < 0)
 			return r;
 	}
@@ -220,20 +255,33 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 	return hwaddrs_settle(c);
 }
 
-/* A template fills a directory.  An overlay needs a lower layer, another
- * container: that is a snapshot (mgr_clone()), not a create. */
+/* A template fills a directory or a filesystem.  An overlay needs a lower
+ * layer, another container: that is a snapshot (mgr_clone()), not a
+ * create. */
 static int create_backend_check(struct mgr_container *c, const char *backend)
 {
-	if (!backend || streq(backend, "dir"))
-		return 0;
 	if (streq(backend, "overlay"))
 		return container_error(c, -EINVAL,
 				       "The overlay backend needs a lower layer: make an overlay "
 				       "snapshot of an existing container (mgr-copy -s)");
-	if (storage_backend_planned(backend))
-		return container_error(c, -EOPNOTSUPP, "Storage backend \"%s\" is not supported yet",
-				       backend);
-	return container_error(c, -EINVAL, "Unknown storage backend \"%s\"", backend);
+	return storage_backend_usable(c, backend);
+}
+
+/* What a create or clone killed half way left: its storage where that is
+ * outside the directory (an LV) or needs more than unlinking (a btrfs
+ * subvolume), then the directory.  A dir rootfs given with --dir may be
+ * the user's own: it stays. */
+static int half_made_clear(struct mgr_container *c)
+{
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
+	_cleanup_storage_free_ struct storage *s = NULL;
+	struct conf_error err = { "" };
+
+	if (conf && conf_read_file(conf, c->config_file, &err) == 0 && conf->rootfs_path &&
+	    storage_parse(conf->rootfs_path, &s) == 0 && s->ops != &storage_dir_ops &&
+	    s->ops->check(s) == 0)
+		(void)s->ops->destroy(s);
+	return rm_rf(c->dir);
 }
 
 int container_create_begin(struct mgr_container *c)
@@ -256,7 +304,7 @@ int container_create_begin(struct mgr_container *c)
 		if (lock < 0 || !path_exists(marker))
 			return container_error(c, -EEXIST, "Container \"%s\" already exists in \"%s\"",
 					       c->name, c->path);
-		r = rm_rf(c->dir);
+		r = half_made_clear(c);
 		if (r < 0 || mkdir(c->dir, 0755) < 0)
 			return container_error(c, r < 0 ? r : -errno,
 					       "Failed to clear a half-made \"%s\"", c->dir);
@@ -286,24 +334,25 @@ _public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options
 {
 	static const struct mgr_create_options none = { 0 };
 	const struct mgr_create_options *o = opts ? opts : &none;
-	_cleanup_free_ char *rootfs = NULL;
+	const char *backend = o->storage.backend ? o->storage.backend : "dir";
+	_cleanup_storage_free_ struct storage *s = NULL;
 	_cleanup_close_ int lock = -1;
-	bool rootfs_made = false;
+	bool storage_made = false;
 	int r;
 
-	r = create_backend_check(c, o->backend);
+	r = create_backend_check(c, backend);
 	if (r < 0)
 		return r;
-	if (o->rootfs_dir && o->rootfs_dir[0] != '/')
+	if (o->storage.rootfs_dir && o->storage.rootfs_dir[0] != '/')
 		return container_error(c, -EINVAL, "The rootfs directory \"%s\" is not absolute",
-				       o->rootfs_dir);
-	rootfs = o->rootfs_dir ? strdup(o->rootfs_dir) : path_join(c->dir, "rootfs");
-	if (!rootfs)
-		return container_error(c, -ENOMEM, "Failed to create \"%s\"", c->name);
+				       o->storage.rootfs_dir);
+	r = storage_new(backend, c->dir, c->name, NULL, &o->storage, &s);
+	if (r < 0)
+		return container_error(c, r, "Bad storage options for \"%s\"", c->name);
 	lock = container_create_begin(c);
 	if (lock < 0)
 		return lock;
-	r = create_locked(c, o, rootfs, &rootfs_made);
+	r = create_locked(c, o, s, &storage_made);
 	if (r < 0)
 		goto fail;
 	r = container_create_finish(c);
@@ -311,8 +360,8 @@ _public_ int mgr_create(struct mgr_container *c, const struct mgr_create_options
 		goto fail;
 	return 0;
 fail:
-	if (rootfs_made && o->rootfs_dir)
-		(void)rm_rf(rootfs);
+	if (storage_made)
+		(void)s->ops->destroy(s);
 	(void)rm_rf(c->dir);
 	conf_free(c->conf);
 	c->conf = NULL;

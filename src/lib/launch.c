@@ -29,7 +29,6 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 {
 	_cleanup_storage_free_ struct storage *s = NULL;
 	struct conf_error err = { "" };
-	struct stat st;
 	int r;
 
 	if (!c->conf) {
@@ -43,16 +42,14 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 	r = container_storage(c, &s);
 	if (r < 0)
 		return r;
-	const char *need[] = { s->src, s->upper, s->work, s->merged };
-	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
-		if (!need[i])
-			continue;
-		if (stat(need[i], &st) < 0)
-			return container_error(c, -errno, "The rootfs \"%s\" is missing", need[i]);
-		if (!S_ISDIR(st.st_mode))
-			return container_error(c, -ENOTDIR, "The rootfs \"%s\" is not a directory",
-					       need[i]);
-	}
+	r = s->ops->check(s);
+	if (r == -ENOENT)
+		return container_error(c, r, "The rootfs \"%s\" is missing", s->spec);
+	if (r < 0)
+		return container_error(c, r, "The rootfs \"%s\" is not usable", s->spec);
+	/* loop and lvm are mounted on a directory of the runtime path. */
+	if (storage_is_block(s) && (r = mkdir_p(storage_mount_point(s), 0755)) < 0)
+		return container_error(c, r, "Failed to create \"%s\"", storage_mount_point(s));
 	*ret_storage = TAKE_PTR(s);
 	return 0;
 }

@@ -17,6 +17,46 @@ void tool_begin(struct tool *t, int argc, char **argv)
 		argv[0] = (char *)t->prog;
 }
 
+bool tool_storage_option(const struct tool *t, int opt, const char *arg,
+			 struct mgr_storage_options *o)
+{
+	switch (opt) {
+	case OPT_DIR:
+		o->rootfs_dir = arg;
+		return true;
+	case OPT_FSSIZE:
+		if (mgr_size_parse(arg, &o->fssize) < 0 || o->fssize == 0)
+			tool_usage_error(t, "invalid filesystem size \"%s\" (e.g. 2G, 500M)", arg);
+		return true;
+	case OPT_FSTYPE:
+		o->fstype = arg;
+		return true;
+	case OPT_VGNAME:
+		o->vgname = arg;
+		return true;
+	case OPT_LVNAME:
+		o->lvname = arg;
+		return true;
+	case OPT_THINPOOL:
+		o->thinpool = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void tool_help_storage(void)
+{
+	printf("      --dir=DIR            dir, btrfs: put the root filesystem in DIR\n"
+	       "      --fssize=SIZE        loop, lvm: size of the filesystem (default 1G;\n"
+	       "                           a copy: the size of the original)\n"
+	       "      --fstype=TYPE        loop, lvm: type of the filesystem (default ext4)\n"
+	       "      --vgname=VG          lvm: volume group (default \"mgr\"; a snapshot:\n"
+	       "                           the original's)\n"
+	       "      --lvname=LV          lvm: logical volume (default: the container name)\n"
+	       "      --thinpool=POOL      lvm: take the volume from this thin pool\n");
+}
+
 void tool_common_option(struct tool *t, int opt, const char *arg)
 {
 	int level;

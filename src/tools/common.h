@@ -23,6 +23,13 @@
 enum {
 	OPT_VERSION = 0x100,
 	OPT_JSON,
+	/* storage options (mgr-create, mgr-copy) */
+	OPT_DIR,
+	OPT_FSSIZE,
+	OPT_FSTYPE,
+	OPT_VGNAME,
+	OPT_LVNAME,
+	OPT_THINPOOL,
 	OPT_TOOL = 0x200,
 };
 
@@ -40,6 +47,15 @@ enum {
 #define TOOL_LONGOPT_NAME { "name", required_argument, NULL, 'n' }
 /* --json, for the tools that report something. */
 #define TOOL_LONGOPT_JSON { "json", no_argument, NULL, OPT_JSON }
+
+/* Where and how a new root filesystem is made; -B is each tool's own. */
+#define TOOL_LONGOPTS_STORAGE                                          \
+	{ "dir", required_argument, NULL, OPT_DIR },                   \
+	{ "fssize", required_argument, NULL, OPT_FSSIZE },             \
+	{ "fstype", required_argument, NULL, OPT_FSTYPE },             \
+	{ "vgname", required_argument, NULL, OPT_VGNAME },             \
+	{ "lvname", required_argument, NULL, OPT_LVNAME },             \
+	{ "thinpool", required_argument, NULL, OPT_THINPOOL }
 
 struct tool {
 	const char *prog;   /* "mgr-start": the prefix of every message */
@@ -67,6 +83,11 @@ void tool_begin(struct tool *t, int argc, char **argv);
 void tool_common_option(struct tool *t, int opt, const char *arg);
 /* Print the common options for --help; json: the tool takes --json. */
 void tool_help_common(bool name, bool json);
+/* Take opt when it is a storage option (true), into o. */
+bool tool_storage_option(const struct tool *t, int opt, const char *arg,
+			 struct mgr_storage_options *o);
+/* The --help lines of the storage options. */
+void tool_help_storage(void);
 
 /* "prog: message" and "Try 'prog --help'." on stderr, then exit 1. */
 _Noreturn void tool_usage_error(const struct tool *t, const char *fmt, ...)

@@ -14,17 +14,23 @@ static void help(void)
 	       "Options:\n"
 	       "  -N, --newname=NEWNAME    the new container's name\n"
 	       "  -p, --newpath=PATH       its container path (default: NAME's)\n"
-	       "  -s, --snapshot           an overlay snapshot of NAME's root filesystem\n"
-	       "                           instead of a full copy; NAME must be stopped\n"
-	       "                           and cannot be destroyed while it exists\n"
+	       "  -s, --snapshot           a copy-on-write snapshot of NAME's root\n"
+	       "                           filesystem instead of a full copy: a btrfs\n"
+	       "                           snapshot on btrfs, an LVM snapshot on lvm, an\n"
+	       "                           overlay otherwise; NAME must be stopped, and\n"
+	       "                           cannot be destroyed while an overlay or LVM\n"
+	       "                           snapshot of it exists\n"
 	       "  -B, --backingstorage=BACKEND\n"
-	       "                           \"dir\" (a full copy, the default) or \"overlay\"\n"
-	       "                           (a snapshot)\n"
+	       "                           the new root filesystem's backend: dir, overlay\n"
+	       "                           (a snapshot), btrfs, loop or lvm (default:\n"
+	       "                           NAME's; dir for an overlay)\n"
+	       "  -L, --fssize=SIZE        loop, lvm: size of the new filesystem\n"
 	       "  -K, --keepname           keep the hostname\n"
 	       "  -M, --keepmac            keep the MAC addresses\n"
 	       "  -R, --rename             rename NAME: copy it, then destroy NAME\n"
 	       "  -a, --allowrunning       copy a running NAME, frozen during the copy\n"
 	       "  -e, --ephemeral          (not supported yet)\n");
+	tool_help_storage();
 	tool_help_common(true, false);
 }
 
@@ -58,18 +64,20 @@ int main(int argc, char **argv)
 		{ "rename", no_argument, NULL, 'R' },
 		{ "allowrunning", no_argument, NULL, 'a' },
 		{ "ephemeral", no_argument, NULL, 'e' },
+		TOOL_LONGOPTS_STORAGE,
 		TOOL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tool t = TOOL_INIT("mgr-copy", help);
-	const char *newname = NULL, *newpath = NULL, *backend = NULL;
+	struct mgr_storage_options storage = { 0 };
+	const char *newname = NULL, *newpath = NULL;
 	bool rename = false;
 	struct mgr_container *c;
 	unsigned flags = 0;
 	int opt, r;
 
 	tool_begin(&t, argc, argv);
-	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "N:p:sB:KMRae" TOOL_SHORTOPTS,
+	while ((opt = getopt_long(argc, argv, TOOL_SHORTOPT_NAME "N:p:sB:L:KMRae" TOOL_SHORTOPTS,
 				  options, NULL)) != -1) {
 		switch (opt) {
 		case 'N':
@@ -82,7 +90,10 @@ int main(int argc, char **argv)
 			flags |= MGR_CLONE_SNAPSHOT;
 			break;
 		case 'B':
-			backend = optarg;
+			storage.backend = optarg;
+			break;
+		case 'L':
+			(void)tool_storage_option(&t, OPT_FSSIZE, optarg, &storage);
 			break;
 		case 'K':
 			flags |= MGR_CLONE_KEEPNAME;
@@ -99,7 +110,8 @@ int main(int argc, char **argv)
 		case 'e':
 			tool_usage_error(&t, "ephemeral copies (-e) are not supported yet");
 		default:
-			tool_common_option(&t, opt, optarg);
+			if (!tool_storage_option(&t, opt, optarg, &storage))
+				tool_common_option(&t, opt, optarg);
 		}
 	}
 	tool_no_arguments(&t, argc, argv);
@@ -116,7 +128,7 @@ int main(int argc, char **argv)
 		tool_error(&t, "container is not defined");
 		r = EXIT_STATE;
 	} else {
-		r = mgr_clone(c, newname, newpath, flags, backend);
+		r = mgr_clone(c, newname, newpath, flags, &storage);
 		if (r >= 0 && rename)
 			r = rename_finish(c, newname, newpath);
 		r = r < 0 ? tool_fail(&t, c, r) : EXIT_SUCCESS;

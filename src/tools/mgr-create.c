@@ -6,10 +6,6 @@
 
 #include "common.h"
 
-enum {
-	OPT_DIR = OPT_TOOL,
-};
-
 static void help(void)
 {
 	printf("Usage: mgr-create -n NAME [-t TEMPLATE] [OPTION]... [-- TEMPLATE-ARGS...]\n"
@@ -21,9 +17,11 @@ static void help(void)
 	       "                           without it the root filesystem is left empty\n"
 	       "  -f, --config=FILE        also read FILE, after the global defaults\n"
 	       "  -B, --bdev=BACKEND       storage backend of the root filesystem: \"dir\"\n"
-	       "                           (the default); an \"overlay\" needs a lower\n"
-	       "                           layer, made with mgr-copy -s\n"
-	       "      --dir=DIR            put the root filesystem in DIR\n");
+	       "                           (the default), \"btrfs\" (a subvolume), \"loop\"\n"
+	       "                           (a filesystem in an image file) or \"lvm\"\n"
+	       "                           (a logical volume); an \"overlay\" needs a\n"
+	       "                           lower layer, made with mgr-copy -s\n");
+	tool_help_storage();
 	tool_help_common(true, false);
 }
 
@@ -34,7 +32,7 @@ int main(int argc, char **argv)
 		{ "template", required_argument, NULL, 't' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "bdev", required_argument, NULL, 'B' },
-		{ "dir", required_argument, NULL, OPT_DIR },
+		TOOL_LONGOPTS_STORAGE,
 		TOOL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,13 +52,11 @@ int main(int argc, char **argv)
 			opts.config_file = optarg;
 			break;
 		case 'B':
-			opts.backend = optarg;
-			break;
-		case OPT_DIR:
-			opts.rootfs_dir = optarg;
+			opts.storage.backend = optarg;
 			break;
 		default:
-			tool_common_option(&t, opt, optarg);
+			if (!tool_storage_option(&t, opt, optarg, &opts.storage))
+				tool_common_option(&t, opt, optarg);
 		}
 	}
 	/* Template arguments only after "--", so that a stray word is not

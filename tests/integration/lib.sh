@@ -267,6 +267,9 @@ assert_no_leftovers() {
 	while read -r line; do
 		found+=("runtime file: $line")
 	done < <(t_leftover_runtime "${names[@]}")
+	while read -r line; do
+		found+=("loop device: $line")
+	done < <(t_leftover_loops)
 
 	[[ ${#found[@]} -eq 0 ]] || t_fail "leftovers of $T_PATH:
 $(printf '  %s\n' "${found[@]}")"
@@ -287,13 +290,51 @@ t_leftover_runtime() {
 		done
 }
 
+# --- block devices ---------------------------------------------------------------
+
+# t_loop_device SIZE: a new loop device over a sparse file of SIZE (as
+# truncate takes it) in $T_WORK; prints its name.  Whatever is on it (a
+# mount, an LVM volume group) goes with it at cleanup.
+t_loop_device() {
+	local file dev
+	file=$(mktemp "$T_WORK/disk.XXXXXX")
+	truncate -s "$1" "$file"
+	dev=$(losetup --find --show "$file")
+	echo "$dev" >>"$T_WORK/loop-devices"
+	echo "$dev"
+}
+
+# Loop devices mgr attached for images under $T_PATH (each must go with
+# the mount it was made for).
+t_leftover_loops() {
+	losetup --noheadings --output NAME,BACK-FILE 2>/dev/null | grep -F "$T_PATH/" || true
+}
+
+# Undo t_loop_device: unmount, remove volume groups, detach.
+t_loop_devices_release() {
+	local dev mnt vg
+	[[ -f $T_WORK/loop-devices ]] || return 0
+	while read -r dev; do
+		while read -r mnt; do
+			umount -l "$mnt" 2>/dev/null
+		done < <(findmnt -rn -S "$dev" -o TARGET 2>/dev/null)
+		for vg in $(pvs --noheadings -o vg_name "$dev" 2>/dev/null); do
+			vgchange -an "$vg" >/dev/null 2>&1
+			vgremove -ff "$vg" >/dev/null 2>&1
+		done
+		pvremove -ff -y "$dev" >/dev/null 2>&1
+		losetup -d "$dev" 2>/dev/null
+	done <"$T_WORK/loop-devices"
+	rm -f "$T_WORK/loop-devices"
+}
+
 # --- cleanup ---------------------------------------------------------------------
 
 # Stop and destroy through the tools, then make sure by force: kill what is
 # left in the containers' cgroups or under $T_PATH, remove the cgroups,
 # unmount, delete.  Reports what it could not clean as a failed case.
 t_cleanup() {
-	local names name dir pid mnt
+	local names name dir pid mnt line
 	[[ $T_CLEANED == yes ]] && return 0
 	T_CLEANED=yes
 	mapfile -t names < <(t_names)
@@ -326,6 +367,11 @@ t_cleanup() {
 		sort -rn | while read -r _ mnt; do
 			umount -l "$mnt" 2>/dev/null
 		done
+
+	t_loop_devices_release
+	while read -r line; do
+		losetup -d "${line%% *}" 2>/dev/null
+	done < <(t_leftover_loops)
 
 	if grep -qF "$T_PATH/" /proc/self/mountinfo; then
 		echo "not ok - $T_FILE: cleanup: mounts left under $T_PATH, not deleting it"

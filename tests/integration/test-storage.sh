@@ -96,7 +96,11 @@ clone_identity() {
 	assert_succeeds t_mgr stop -n runner -k
 	assert_fails -e "already exists" t_mgr copy -n orig -N twin
 	assert_fails -e "not supported yet" t_mgr copy -n orig -N x -e
-	assert_fails -e "not supported yet" t_mgr copy -n orig -N x -B btrfs
+	assert_fails -e "not available in this build" t_mgr copy -n orig -N x -B zfs
+	assert_fails -e "Unknown storage backend \"bogus\"" t_mgr copy -n orig -N x -B bogus
+	assert_fails -e "cannot be a snapshot" t_mgr copy -n orig -N x -s -B dir
+	assert_fails -e "invalid filesystem size" t_mgr copy -n orig -N x -L lots
+	[[ ! -e $T_PATH/x ]] || t_fail "a refused copy left $T_PATH/x"
 	assert_no_leftovers
 }
 
@@ -119,7 +123,20 @@ snapshot_cow() {
 	assert_eq "changed" "$(in_ct snap cat /file)"
 	assert_fails -e "a snapshot needs it stopped" t_mgr copy -n snap -N snap2 -s -a
 	assert_succeeds t_mgr stop -n snap -k
-	assert_fails -e "not supported yet" t_mgr copy -n snap -N snap2 -s
+	# A snapshot of a snapshot shares the lower and starts from a copy of
+	# the upper: later writes on either side stay on that side.
+	assert_succeeds t_mgr copy -n snap -N snap2 -s
+	assert_contains "$(cat "$T_PATH/snap2/config")" "mgr.rootfs.path = overlay:$T_PATH/base/rootfs:$T_PATH/snap2/"
+	assert_succeeds t_mgr start -n snap2
+	assert_eq "changed" "$(in_ct snap2 cat /file)"
+	in_ct snap2 sh -c 'echo third >/file'
+	assert_succeeds t_mgr stop -n snap2 -k
+	assert_succeeds t_mgr start -n snap
+	assert_eq "changed" "$(in_ct snap cat /file)" "snap after snap2 wrote"
+	assert_succeeds t_mgr stop -n snap -k
+	# Both are snapshots of base, which keeps them from losing their lower.
+	assert_fails -e "has snapshots: $T_PATH/snap, $T_PATH/snap2" t_mgr destroy -n base
+	assert_succeeds t_mgr destroy -n snap2
 	# A full copy of a snapshot copies what it sees.
 	assert_succeeds t_mgr copy -n snap -N flat
 	assert_eq "changed" "$(cat "$T_PATH/flat/rootfs/file")"

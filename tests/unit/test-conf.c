@@ -169,8 +169,8 @@ static void test_errors(void)
 		  "test.conf:2: bad value \"00:16:3e:xx:xx\" for \"lxc.net.0.hwaddr\": expected six pairs of hex digits (or x) separated by ':'" },
 		{ "mgr.net.1.ipv4.address = 10.0.0.300/8\n",
 		  "test.conf:1: bad value \"10.0.0.300/8\" for \"mgr.net.1.ipv4.address\": expected ADDRESS/PREFIX [BROADCAST]" },
-		{ "lxc.rootfs.path = btrfs:/a\n",
-		  "test.conf:1: bad value \"btrfs:/a\" for \"lxc.rootfs.path\": storage backend \"btrfs\" is not supported yet" },
+		{ "lxc.rootfs.path = zfs:/a\n",
+		  "test.conf:1: bad value \"zfs:/a\" for \"lxc.rootfs.path\": storage backend \"zfs\" is not available in this build" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -33,8 +33,8 @@ static const struct sample samples[] = {
 	{ "uts.name", "uts.name", "web-1.example", "web-1.example", "-web", NULL, "start" },
 	{ "arch", "arch", "amd64", "amd64", "vax", NULL, "architecture" },
 	{ "rootfs.path", "rootfs.path", "dir:/var/lib/mgr/web1/rootfs",
-	  "dir:/var/lib/mgr/web1/rootfs", "btrfs:/a", NULL,
-	  "storage backend \"btrfs\" is not supported yet" },
+	  "dir:/var/lib/mgr/web1/rootfs", "zfs:/a", NULL,
+	  "storage backend \"zfs\" is not available in this build" },
 	{ "rootfs.mount", "rootfs.mount", "/usr/lib/mgr/rootfs", "/usr/lib/mgr/rootfs", "rootfs",
 	  NULL, "absolute" },
 	{ "rootfs.options", "rootfs.options", "ro,nodev,nosuid", "ro,nodev,nosuid", "ro,bogus",
@@ -453,16 +453,20 @@ static void test_key_details(void)
 	ok(conf->n_sysctls == 2 && streq(conf->sysctls[0].value, "300"),
 	   "a sysctl set again replaces its value");
 
-	is_int(conf_set_item(conf, "rootfs.path", "btrfs:/x", &err), -EINVAL, "btrfs: refused");
-	ok(strstr(err.message, "storage backend \"btrfs\" is not supported"), "%s", err.message);
+	is_int(conf_set_item(conf, "rootfs.path", "zfs:/x", &err), -EINVAL, "zfs: refused");
+	ok(strstr(err.message, "storage backend \"zfs\" is not available"), "%s", err.message);
+	is_int(conf_set_item(conf, "rootfs.path", "bogus:/x", &err), -EINVAL, "bogus: refused");
+	ok(strstr(err.message, "unknown storage backend \"bogus\""), "%s", err.message);
 	is_int(conf_set_item(conf, "rootfs.path", "/srv/root", &err), 0, "a plain path");
 	is_int(conf_set_item(conf, "rootfs.path", "overlay:/srv/a:/srv/b/upper", &err), 0,
 	       "overlay:LOWER:UPPER");
 	is_int(conf_set_item(conf, "rootfs.path", "overlay:/srv/a", &err), -EINVAL,
 	       "overlay without an upper: refused");
 	ok(strstr(err.message, "overlay:LOWER:UPPER"), "%s", err.message);
-	is_int(conf_set_item(conf, "rootfs.path", "lvm:/dev/vg/x", &err), -EINVAL, "lvm: refused");
-	ok(strstr(err.message, "not supported yet"), "%s", err.message);
+	is_int(conf_set_item(conf, "rootfs.path", "lvm:/dev/vg/x", &err), 0, "lvm:/dev/VG/LV");
+	is_int(conf_set_item(conf, "rootfs.path", "loop:/srv/x/rootdev", &err), 0, "loop:FILE");
+	is_int(conf_set_item(conf, "rootfs.path", "loop:rootdev", &err), -EINVAL,
+	       "a relative loop image: refused");
 	is_int(conf_set_item(conf, "rootfs.path", "dir:relative", &err), -EINVAL,
 	       "a relative dir: refused");
 	is_int(conf_set_item(conf, "console.size", "auto", &err), 0, "console.size auto");

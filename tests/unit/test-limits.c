@@ -117,10 +117,13 @@ static void test_io(void)
 	free(s);
 	free(l.device);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		/* Called before ok(): its arguments are evaluated in any order. */
+		int r;
+
 		l.device = NULL;
-		ok(conf_io_limit_parse(bad[i], true, &l.device, &l.value, &why) == -EINVAL &&
-			   !l.device,
-		   "\"%s\" is refused: %s", bad[i], why);
+		why = "";
+		r = conf_io_limit_parse(bad[i], true, &l.device, &l.value, &why);
+		ok(r == -EINVAL && !l.device, "\"%s\" is refused: %s", bad[i], why);
 	}
 }
 

@@ -64,6 +64,9 @@ int mgr_log_level_from_name(const char *name);
 int mgr_log_open(const char *file, enum mgr_log_level level);
 /* 0 if name is a valid container name, else -EINVAL with *ret_why set. */
 int mgr_name_check(const char *name, const char **ret_why);
+/* A size as the config takes it: "100", "64K", "10G", "2TiB"
+ * (powers of 1024).  0 or -EINVAL / -ERANGE. */
+int mgr_size_parse(const char *s, uint64_t *ret);
 
 /* --- handles ------------------------------------------------------------ */
 
@@ -103,16 +106,30 @@ enum {
 	MGR_CREATE_QUIET = 1 << 0, /* template output to the log, not the terminal */
 };
 
+/* Where and how a new root filesystem is made (create and clone). */
+struct mgr_storage_options {
+	const char *backend;    /* "dir", "btrfs", "loop", "lvm", and for a
+				   clone "overlay"; NULL: see the caller */
+	const char *rootfs_dir; /* dir, btrfs: where (default: DIR/rootfs of
+				   the container's directory DIR) */
+	uint64_t fssize;        /* loop, lvm: bytes (0: 1 GiB)                */
+	const char *fstype;     /* loop, lvm: filesystem type (NULL: ext4)    */
+	const char *vgname;     /* lvm: volume group (NULL: "mgr")            */
+	const char *lvname;     /* lvm: logical volume (NULL: container name) */
+	const char *thinpool;   /* lvm: a thin pool of the volume group to
+				   take the LV from (NULL: a plain LV)        */
+};
+
 /* Create the container from template (a name looked up in the template
- * directory, or a path to an executable; NULL: an empty rootfs).  backend
- * is "dir" or NULL.  rootfs_dir overrides the rootfs location (--dir).
+ * directory, or a path to an executable; NULL: an empty rootfs), its
+ * rootfs made as storage says (backend NULL: "dir"; "overlay" is refused:
+ * an overlay is a snapshot of another container, see mgr_clone()).
  * config_file is an extra config read after the global defaults.  argv are
  * passed to the template after its standard arguments.  On failure nothing
- * of the container is left behind. */
+ * of the container is left behind (no directory, image, LV or mount). */
 struct mgr_create_options {
 	const char *template_name;
-	const char *backend;
-	const char *rootfs_dir;
+	struct mgr_storage_options storage;
 	const char *config_file;
 	char *const *template_argv;
 	unsigned flags;
@@ -129,25 +146,29 @@ enum {
 int mgr_destroy(struct mgr_container *c, unsigned flags);
 
 enum {
-	MGR_CLONE_SNAPSHOT = 1 << 0,    /* an overlay over c's rootfs, not a copy */
+	MGR_CLONE_SNAPSHOT = 1 << 0,    /* a copy-on-write snapshot, not a copy  */
 	MGR_CLONE_KEEPNAME = 1 << 1,    /* keep the hostname (uts.name, /etc)    */
 	MGR_CLONE_KEEPMACADDR = 1 << 2, /* keep the networks' MAC addresses      */
 	MGR_CLONE_LIVE = 1 << 3,        /* copy a running c, frozen meanwhile    */
+	MGR_CLONE_EPHEMERAL = 1 << 4,   /* destroyed when it stops (ephemeral)   */
 };
 /* Make the container newname under newpath (NULL: c's path) from c: its
  * config, with rootfs.path, uts.name and the MAC addresses of its
- * networks made its own, and its rootfs.  backend is "dir" (a full copy
- * that keeps owners, modes, hard links, sparse files, device nodes, ACLs,
- * xattrs and file capabilities, with reflinks where the filesystem has
- * them) or "overlay" (a snapshot: c's rootfs becomes the read-only lower
- * layer); NULL: overlay with MGR_CLONE_SNAPSHOT, else dir.  In the new
- * rootfs /etc/hostname and /etc/hosts get the new name, the SSH host keys
- * are deleted and /etc/machine-id is emptied.  A running c is refused
- * (-EBUSY) unless MGR_CLONE_LIVE; a snapshot needs c stopped.  Until it
- * has finished the new container is not defined: a clone killed half way
- * leaves nothing that mgr_list() shows. */
+ * networks made its own, and its rootfs, made as storage says (NULL: all
+ * defaults).  A full copy keeps owners, modes, hard links, sparse files,
+ * device nodes, ACLs, xattrs and file capabilities, with reflinks where
+ * the filesystem has them; its backend defaults to c's ("dir" for an
+ * overlay).  A snapshot (MGR_CLONE_SNAPSHOT, or backend "overlay") is
+ * copy-on-write: a btrfs snapshot of a btrfs c, an LVM snapshot of an lvm
+ * c, and otherwise an overlay whose read-only lower layer is c's
+ * directory (or the lower of an overlay c, whose upper is copied).  In the
+ * new rootfs /etc/hostname and /etc/hosts get the new name, the SSH host
+ * keys are deleted and /etc/machine-id is emptied.  A running c is
+ * refused (-EBUSY) unless MGR_CLONE_LIVE; a snapshot needs c stopped.
+ * Until it has finished the new container is not defined: a clone killed
+ * half way leaves nothing that mgr_list() shows. */
 int mgr_clone(struct mgr_container *c, const char *newname, const char *newpath, unsigned flags,
-	      const char *backend);
+	      const struct mgr_storage_options *storage);
 
 struct mgr_start_options {
 	bool foreground;          /* run the monitor in this process (-F)      */

@@ -12,6 +12,15 @@
 #include "util/fileio.h"
 #include "util/macro.h"
 
+static int dir_check(const struct storage *s)
+{
+	struct stat st;
+
+	if (stat(s->src, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 static int dir_create(const struct storage *s)
 {
 	return mkdir(s->src, 0755) < 0 ? -errno : 0;
@@ -34,26 +43,6 @@ static int dir_open_root(const struct storage *s)
 	return fd < 0 ? -errno : fd;
 }
 
-static int dir_copy(const struct storage *from, const struct storage *to)
-{
-	_cleanup_close_ int root = -1;
-	int r;
-
-	root = from->ops->open_root(from);
-	if (root < 0)
-		return root;
-	r = dir_create(to);
-	if (r < 0)
-		return r;
-	return storage_copy_tree(root, to->src);
-}
-
-static int dir_snapshot(const struct storage *from, const struct storage *to)
-{
-	(void)from, (void)to;
-	return -EOPNOTSUPP;
-}
-
 static int dir_size(const struct storage *s, uint64_t *ret)
 {
 	return storage_tree_size(s->src, ret);
@@ -61,11 +50,10 @@ static int dir_size(const struct storage *s, uint64_t *ret)
 
 const struct storage_ops storage_dir_ops = {
 	.name = "dir",
+	.check = dir_check,
 	.create = dir_create,
 	.destroy = dir_destroy,
 	.mount = dir_mount,
 	.open_root = dir_open_root,
-	.copy = dir_copy,
-	.snapshot = dir_snapshot,
 	.size = dir_size,
 };

@@ -18,6 +18,20 @@
 #include "util/fileio.h"
 #include "util/macro.h"
 
+static int overlay_check(const struct storage *s)
+{
+	const char *need[] = { s->src, s->upper, s->work, s->mnt };
+	struct stat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+		if (stat(need[i], &st) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	return 0;
+}
+
 static int overlay_create(const struct storage *s)
 {
 	_cleanup_free_ char *parent = strndup(s->upper, strrchr(s->upper, '/') - s->upper + 1);
@@ -38,7 +52,7 @@ static int overlay_create(const struct storage *s)
 	/* The upper's root carries the root directory's owner and mode. */
 	if (chown(s->upper, st.st_uid, st.st_gid) < 0 || chmod(s->upper, st.st_mode & 07777) < 0)
 		return -errno;
-	if (mkdir(s->work, 0700) < 0 || mkdir(s->merged, 0755) < 0)
+	if (mkdir(s->work, 0700) < 0 || mkdir(s->mnt, 0755) < 0)
 		return -errno;
 	return 0;
 }
@@ -50,7 +64,7 @@ static int overlay_destroy(const struct storage *s)
 	k = rm_rf(s->work);
 	if (r == 0)
 		r = k;
-	k = rm_rf(s->merged);
+	k = rm_rf(s->mnt);
 	return r < 0 ? r : k;
 }
 
@@ -80,18 +94,30 @@ static int overlay_open_root(const struct storage *s)
 	return fd < 0 ? -errno : fd;
 }
 
-static int overlay_copy(const struct storage *from, const struct storage *to)
-{
-	(void)from, (void)to;
-	return -EOPNOTSUPP; /* a full copy goes to a dir */
-}
-
+/* A snapshot of a directory takes it as its lower; one of an overlay
+ * shares its lower and starts from a copy of its upper. */
 static int overlay_snapshot(const struct storage *from, const struct storage *to)
 {
-	/* The lower of to is from's directory, fixed when to was made. */
-	if (from->ops != &storage_dir_ops || !streq(from->src, to->src))
+	_cleanup_close_ int from_fd = -1, to_fd = -1;
+	int r;
+
+	if (storage_is_block(from) || !streq(from->src, to->src))
 		return -EOPNOTSUPP;
-	return overlay_create(to);
+	r = overlay_create(to);
+	if (r < 0 || from->ops != &storage_overlay_ops)
+		return r;
+	from_fd = open(from->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	to_fd = open(to->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (from_fd < 0 || to_fd < 0)
+		return -errno;
+	return storage_copy_tree(from_fd, to_fd);
+}
+
+/* A snapshot of a directory reads it; one of an overlay reads its lower,
+ * whose owner is the one to keep. */
+static bool overlay_depends_on(const struct storage *s, const struct storage *origin)
+{
+	return origin->ops != &storage_overlay_ops && streq(s->src, origin->src);
 }
 
 static int overlay_size(const struct storage *s, uint64_t *ret)
@@ -101,11 +127,12 @@ static int overlay_size(const struct storage *s, uint64_t *ret)
 
 const struct storage_ops storage_overlay_ops = {
 	.name = "overlay",
+	.check = overlay_check,
 	.create = overlay_create,
 	.destroy = overlay_destroy,
 	.mount = overlay_mount,
 	.open_root = overlay_open_root,
-	.copy = overlay_copy,
 	.snapshot = overlay_snapshot,
+	.depends_on = overlay_depends_on,
 	.size = overlay_size,
 };

@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "storage/storage.h"
 #include "util/exec.h"
 #include "util/fileio.h"
@@ -22,6 +25,11 @@
 static const struct storage_ops *const backends[] = {
 	&storage_dir_ops,
 	&storage_overlay_ops,
+#ifdef HAVE_BTRFSUTIL
+	&storage_btrfs_ops,
+#endif
+	&storage_loop_ops,
+	&storage_lvm_ops,
 };
 
 const struct storage_ops *storage_backend(const char *name)
@@ -34,8 +42,7 @@ const struct storage_ops *storage_backend(const char *name)
 
 bool storage_backend_planned(const char *name)
 {
-	return streq(name, "btrfs") || streq(name, "loop") || streq(name, "lvm") ||
-	       streq(name, "zfs");
+	return (streq(name, "btrfs") || streq(name, "zfs")) && !storage_backend(name);
 }
 
 void storage_free(struct storage *s)
@@ -44,10 +51,12 @@ void storage_free(struct storage *s)
 		return;
 	free(s->spec);
 	free(s->src);
+	free(s->mnt);
 	free(s->upper);
 	free(s->work);
-	free(s->merged);
 	free(s->mount_data);
+	free(s->fstype);
+	free(s->thinpool);
 	free(s);
 }
 
@@ -64,17 +73,46 @@ static int overlay_fill(struct storage *s)
 		return -EINVAL;
 	slash[slash == parent] = 0; /* "/upper" has "/" for parent */
 	s->work = path_join(parent, "work");
-	s->merged = path_join(parent, "merged");
+	s->mnt = path_join(parent, "merged");
 	if (asprintf(&s->mount_data, "lowerdir=%s,upperdir=%s,workdir=%s", s->src, s->upper,
 		     s->work) < 0)
 		s->mount_data = NULL;
-	return s->work && s->merged && s->mount_data ? 0 : -ENOMEM;
+	return s->work && s->mnt && s->mount_data ? 0 : -ENOMEM;
 }
 
 /* Paths go into mount options: no separators there. */
 static bool path_usable(const char *p)
 {
 	return p[0] == '/' && !strpbrk(p, ",:\n");
+}
+
+/* The part after the prefix: "/path", or "/lower:/upper" for an overlay. */
+static int storage_fill(struct storage *s, const char *rest)
+{
+	const char *colon;
+
+	if (s->ops != &storage_overlay_ops) {
+		if (rest[0] != '/' || strchr(rest, '\n'))
+			return -EINVAL;
+		s->src = strdup(rest);
+		if (!s->src)
+			return -ENOMEM;
+		if (storage_is_block(s))
+			s->mnt = path_join(mgr_runtime_path(), "rootfs");
+		else
+			s->mnt = strdup(rest);
+		return s->mnt ? 0 : -ENOMEM;
+	}
+	colon = strchr(rest, ':');
+	if (!colon)
+		return -EINVAL;
+	s->src = strndup(rest, colon - rest);
+	s->upper = strdup(colon + 1);
+	if (!s->src || !s->upper)
+		return -ENOMEM;
+	if (!path_usable(s->src) || !path_usable(s->upper))
+		return -EINVAL;
+	return overlay_fill(s);
 }
 
 int storage_parse(const char *spec, struct storage **ret)
@@ -107,28 +145,7 @@ int storage_parse(const char *spec, struct storage **ret)
 		s->spec = strdup(spec);
 	if (!s->spec)
 		goto fail;
-	if (s->ops == &storage_dir_ops) {
-		r = -EINVAL;
-		if (rest[0] != '/')
-			goto fail;
-		s->src = strdup(rest);
-		r = s->src ? 0 : -ENOMEM;
-	} else {
-		const char *colon = strchr(rest, ':');
-
-		r = -EINVAL;
-		if (!colon)
-			goto fail;
-		s->src = strndup(rest, colon - rest);
-		s->upper = strdup(colon + 1);
-		if (!s->src || !s->upper) {
-			r = -ENOMEM;
-			goto fail;
-		}
-		if (!path_usable(s->src) || !path_usable(s->upper))
-			goto fail;
-		r = overlay_fill(s);
-	}
+	r = storage_fill(s, rest);
 	if (r < 0)
 		goto fail;
 	*ret = s;
@@ -138,66 +155,191 @@ fail:
 	return r;
 }
 
-int storage_new(const char *name, const char *dir, const char *lower, struct storage **ret)
+/* The rootfs.path of a new storage (see storage_new()). */
+static int new_spec(const char *name, const char *cdir, const char *cname,
+		    const struct storage *origin, const struct mgr_storage_options *o,
+		    char **ret)
 {
-	_cleanup_free_ char *spec = NULL, *upper = NULL;
+	_cleanup_free_ char *where = NULL;
+	int r;
 
-	if (streq(name, "dir")) {
-		if (asprintf(&spec, "dir:%s", dir) < 0)
-			return -ENOMEM;
-	} else if (streq(name, "overlay")) {
-		if (!lower)
+	if (streq(name, "lvm"))
+		r = asprintf(ret, "lvm:/dev/%s/%s", o->vgname ? o->vgname : STORAGE_DEFAULT_VGNAME,
+			     o->lvname ? o->lvname : cname);
+	else if (streq(name, "overlay")) {
+		if (!origin)
 			return -EINVAL;
-		upper = path_join(dir, "upper");
-		if (!upper || asprintf(&spec, "overlay:%s:%s", lower, upper) < 0)
+		/* A snapshot of an overlay shares its lower. */
+		where = path_join(cdir, "overlay/upper");
+		if (!where)
 			return -ENOMEM;
-	} else
+		r = asprintf(ret, "overlay:%s:%s", origin->src, where);
+	} else if (streq(name, "loop")) {
+		where = path_join(cdir, "rootdev");
+		if (!where)
+			return -ENOMEM;
+		r = asprintf(ret, "loop:%s", where);
+	} else {
+		if (o->rootfs_dir)
+			where = strdup(o->rootfs_dir);
+		else
+			where = path_join(cdir, "rootfs");
+		if (!where)
+			return -ENOMEM;
+		r = asprintf(ret, "%s:%s", name, where);
+	}
+	return r < 0 ? -ENOMEM : 0;
+}
+
+int storage_new(const char *name, const char *cdir, const char *cname,
+		const struct storage *origin, const struct mgr_storage_options *opts,
+		struct storage **ret)
+{
+	static const struct mgr_storage_options none = { 0 };
+	const struct mgr_storage_options *o = opts ? opts : &none;
+	_cleanup_free_ char *spec = NULL;
+	struct storage *s;
+	int r;
+
+	if (!storage_backend(name))
 		return -EOPNOTSUPP;
-	return storage_parse(spec, ret);
+	r = new_spec(name, cdir, cname, origin, o, &spec);
+	if (r < 0)
+		return r;
+	r = storage_parse(spec, &s);
+	if (r < 0)
+		return r;
+	s->fssize = o->fssize ? o->fssize : STORAGE_DEFAULT_FSSIZE;
+	s->fstype = strdup(o->fstype ? o->fstype : STORAGE_DEFAULT_FSTYPE);
+	if (o->thinpool)
+		s->thinpool = strdup(o->thinpool);
+	if (!s->fstype || (o->thinpool && !s->thinpool)) {
+		storage_free(s);
+		return -ENOMEM;
+	}
+	*ret = s;
+	return 0;
 }
 
 const char *storage_mount_point(const struct storage *s)
 {
-	return s->merged ? s->merged : s->src;
+	return s->mnt;
 }
 
-int storage_copy_tree(int root_fd, const char *dest)
+bool storage_is_block(const struct storage *s)
 {
-	_cleanup_free_ char *dest_copy = NULL;
-	char src[64];
-	int status;
-	pid_t pid, parent;
+	return s->ops == &storage_loop_ops || s->ops == &storage_lvm_ops;
+}
 
-	/* cp reads the source through the fd it inherits, so that a detached
-	 * mount (an overlay's merged view) can be copied too. */
-	snprintf(src, sizeof(src), "/proc/self/fd/%d/.", root_fd);
-	dest_copy = strdup(dest);
-	if (!dest_copy)
-		return -ENOMEM;
-	parent = getpid();
+int storage_block_size(const struct storage *s, uint64_t *ret)
+{
+	_cleanup_close_ int fd = open(s->src, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode)) {
+		*ret = st.st_size;
+		return 0;
+	}
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	return ioctl(fd, BLKGETSIZE64, ret) < 0 ? -errno : 0;
+}
+
+int storage_run(char *const *argv, const int *keep, size_t n_keep, char **out)
+{
+	_cleanup_close_ int rd = -1, wr = -1;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0, cap = 0;
+	int pipefd[2], status;
+	pid_t pid, parent = getpid();
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	rd = pipefd[0];
+	wr = pipefd[1];
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		char cp[] = "cp", a[] = "-a", reflink[] = "--reflink=auto",
-		     sparse[] = "--sparse=always", end[] = "--";
-		char *argv[] = { cp, a, reflink, sparse, end, src, dest_copy, NULL };
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-		/* A copy killed half way stops copying. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		/* A tool whose caller was killed stops too. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent || null < 0)
 			_exit(127);
 		exec_signals_reset();
-		if (fcntl(root_fd, F_SETFD, 0) < 0 || chdir("/") < 0)
+		if (dup2(null, 0) < 0 || dup2(wr, 1) < 0 || dup2(wr, 2) < 0 || chdir("/") < 0)
 			_exit(127);
-		execvp("cp", argv);
+		for (size_t i = 0; i < n_keep; i++)
+			if (fcntl(keep[i], F_SETFD, 0) < 0)
+				_exit(127);
+		(void)exec_search(argv, environ, NULL);
 		_exit(127);
+	}
+	close(TAKE_FD(wr));
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 512) {
+			char *t = realloc(text, cap + 4096);
+
+			if (!t)
+				break; /* keep what fits; the exit status still counts */
+			text = t;
+			cap += 4096;
+		}
+		n = read(rd, text + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (text) {
+		text[len] = 0;
+		while (len > 0 && text[len - 1] == '\n')
+			text[--len] = 0;
+	}
+	if (out)
+		*out = TAKE_PTR(text);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return -ENOEXEC;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+int storage_copy_tree(int from_fd, int to_fd)
+{
+	char from[64], to[64];
+	char *argv[] = { (char *)"cp", (char *)"-a", (char *)"--reflink=auto",
+			 (char *)"--sparse=always", (char *)"--", from, to, NULL };
+	int keep[] = { from_fd, to_fd };
+
+	/* cp goes through the fds it inherits, so that a detached mount (an
+	 * overlay's merged view, a loop device's filesystem) can be copied. */
+	snprintf(from, sizeof(from), "/proc/self/fd/%d/.", from_fd);
+	snprintf(to, sizeof(to), "/proc/self/fd/%d/", to_fd);
+	return storage_run(argv, keep, ARRAY_SIZE(keep), NULL);
+}
+
+int storage_copy(const struct storage *from, const struct storage *to)
+{
+	_cleanup_close_ int from_fd = -1, to_fd = -1;
+	int r;
+
+	from_fd = from->ops->open_root(from);
+	if (from_fd < 0)
+		return from_fd;
+	r = to->ops->create(to);
+	if (r < 0)
+		return r;
+	to_fd = to->ops->open_root(to);
+	if (to_fd < 0)
+		return to_fd;
+	return storage_copy_tree(from_fd, to_fd);
 }
 
 /* nftw() has no user data: the walk's state is per thread. */
