@@ -128,11 +128,36 @@ static int file_replace(int etc, const char *name, const char *text, mode_t mode
 	return create_file_at(etc, name, text, mode);
 }
 
+/* The name in /etc/hostname (a regular file of the guest's), when it is
+ * one that /etc/hosts may give the machine (not localhost's). */
+static char *hostname_read(int etc)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[256];
+	struct stat st;
+	ssize_t n;
+
+	fd = openat(etc, "hostname", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	buf[strcspn(buf, " \t\n")] = 0;
+	if (!*buf || strncmp(buf, "localhost", strlen("localhost")) == 0)
+		return NULL;
+	return strdup(buf);
+}
+
+/* /etc/hosts names the machine by its old container name, or by the
+ * hostname it kept (a copy with -K, a snapshot): both become newname. */
 static int hostname_rewrite(int etc, const char *oldname, const char *newname)
 {
-	_cleanup_free_ char *hosts = NULL, *line = NULL, *changed = NULL;
+	_cleanup_free_ char *hosts = NULL, *line = NULL, *changed = NULL, *was = NULL;
 	int r;
 
+	was = hostname_read(etc);
 	if (asprintf(&line, "%s\n", newname) < 0)
 		return -ENOMEM;
 	r = file_replace(etc, "hostname", line, 0644);
@@ -144,6 +169,12 @@ static int hostname_rewrite(int etc, const char *oldname, const char *newname)
 	if (r < 0)
 		return r;
 	changed = replace_word(hosts, oldname, newname);
+	if (changed && was && !streq(was, oldname)) {
+		char *again = replace_word(changed, was, newname);
+
+		free(changed);
+		changed = again;
+	}
 	if (!changed)
 		return -ENOMEM;
 	return streq(changed, hosts) ? 0 : file_replace(etc, "hosts", changed, 0644);
@@ -377,7 +408,7 @@ static int clone_into(struct mgr_container *c, struct mgr_container *n, const st
 			(void)to->ops->destroy(to);
 		return r;
 	}
-	r = rootfs_identity(c, to, n->name, flags);
+	r = flags & CLONE_KEEP_IDENTITY ? 0 : rootfs_identity(c, to, n->name, flags);
 	if (r == 0 && snapshot &&
 	    (to->ops == &storage_overlay_ops ||
 	     (to->ops->depends_on && to->ops->depends_on(to, from)))) {

@@ -33,6 +33,12 @@ int container_create_begin(struct mgr_container *c);
 /* Remove the marker: c is defined from now on. */
 int container_create_finish(struct mgr_container *c);
 
+/* An internal mgr_clone() flag, with MGR_CLONE_KEEPNAME and
+ * MGR_CLONE_KEEPMACADDR for a snapshot (mgr_snapshot()) that is the same
+ * machine: the new rootfs keeps /etc/hostname, /etc/hosts, the SSH host
+ * keys and the machine ID. */
+#define CLONE_KEEP_IDENTITY (1u << 31)
+
 /* The containers (their directories) that are overlay snapshots of c's
  * rootfs and still exist; NULL when there are none.  Returns the count. */
 int clone_snapshots(struct mgr_container *c, char ***ret);
