@@ -180,6 +180,15 @@ static int hostname_rewrite(int etc, const char *oldname, const char *newname)
 	return streq(changed, hosts) ? 0 : file_replace(etc, "hosts", changed, 0644);
 }
 
+int clone_hostname_set(struct mgr_container *c, int root, const char *newname)
+{
+	_cleanup_close_ int etc = open_beneath_dir(root, "etc", 0);
+
+	if (etc == -ENOENT)
+		return 0;
+	return etc < 0 ? etc : hostname_rewrite(etc, c->name, newname);
+}
+
 /* The guest makes new SSH host keys and a new machine ID at boot. */
 static int secrets_forget(int root)
 {
@@ -212,15 +221,14 @@ static int secrets_forget(int root)
 static int rootfs_identity(struct mgr_container *c, const struct storage *s,
 			   const char *newname, unsigned flags)
 {
-	_cleanup_close_ int root = -1, etc = -1;
+	_cleanup_close_ int root = -1;
 	int r;
 
 	root = s->ops->open_root(s);
 	if (root < 0)
 		return container_error(c, root, "Failed to open the new rootfs \"%s\"", s->spec);
 	if (!(flags & MGR_CLONE_KEEPNAME)) {
-		etc = open_beneath_dir(root, "etc", 0);
-		r = etc == -ENOENT ? 0 : etc < 0 ? etc : hostname_rewrite(etc, c->name, newname);
+		r = clone_hostname_set(c, root, newname);
 		if (r < 0)
 			return container_error(c, r, "Failed to set the hostname in \"%s\"", s->spec);
 	}
@@ -244,6 +252,8 @@ static int config_make(struct mgr_container *c, struct mgr_container *n,
 	if (r < 0)
 		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
 	r = conf_set_item(conf, "rootfs.path", s->spec, &err);
+	if (r == 0 && (flags & MGR_CLONE_EPHEMERAL))
+		r = conf_set_item(conf, "ephemeral", "1", &err);
 	if (r == 0 && !(flags & MGR_CLONE_KEEPNAME))
 		r = conf_set_item(conf, "uts.name", n->name, &err);
 	for (size_t i = 0; r == 0 && !(flags & MGR_CLONE_KEEPMACADDR) && i < conf->n_nets; i++) {

@@ -204,6 +204,7 @@ struct mgr_conf {
 	int log_level; /* -1 unset */
 
 	int start_auto;  /* 0/1 */
+	int ephemeral;   /* 0/1: destroyed when it stops */
 	int start_delay; /* seconds */
 	int start_order;
 	char **groups;

@@ -110,6 +110,7 @@ static const struct conf_key keys[] = {
 	KEY("start.auto", start_auto, 0),
 	KEY("start.delay", start_delay, 0),
 	KEY("start.order", start_order, 0),
+	KEY("ephemeral", ephemeral, 0),
 	KEY("group", group, CONF_KEY_LIST),
 	KEY_MANY("prlimit.", prlimit, 0),
 	KEY_MANY("sysctl.", sysctl, 0),

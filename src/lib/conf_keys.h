@@ -184,6 +184,7 @@ DECLARE_KEY_MANY(net_script_down);
 DECLARE_KEY(log_file);
 DECLARE_KEY(log_level);
 DECLARE_KEY(start_auto);
+DECLARE_KEY(ephemeral);
 DECLARE_KEY(start_delay);
 DECLARE_KEY(start_order);
 DECLARE_KEY(group);

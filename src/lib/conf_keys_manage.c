@@ -18,6 +18,7 @@ STRING_KEY(log_file, log_file, conf_check_absolute_path)
 NUMBER_KEY(start_auto, start_auto, 0, 1, 0)
 NUMBER_KEY(start_delay, start_delay, 0, INT_MAX, 0)
 NUMBER_KEY(start_order, start_order, INT_MIN, INT_MAX, 0)
+NUMBER_KEY(ephemeral, ephemeral, 0, 1, 0)
 
 /* ------------------------------------------------------------ log */
 

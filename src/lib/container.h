@@ -42,6 +42,9 @@ int container_create_finish(struct mgr_container *c);
 /* The containers (their directories) that are overlay snapshots of c's
  * rootfs and still exist; NULL when there are none.  Returns the count. */
 int clone_snapshots(struct mgr_container *c, char ***ret);
+/* In the rootfs at root: /etc/hostname says newname, and /etc/hosts has
+ * newname where it had c's name. */
+int clone_hostname_set(struct mgr_container *c, int root, const char *newname);
 
 struct storage;
 /* The storage of c's rootfs.path (storage/storage.h); -EINVAL with the

@@ -46,6 +46,7 @@ struct monitor {
 	struct client clients[MAX_CLIENTS];
 	size_t n_clients;
 	long long running_since_ms;
+	bool was_running; /* reached RUNNING at least once */
 	bool stop_requested;
 	struct freeze_wait freeze;
 	struct console console;
@@ -426,6 +427,7 @@ static int spawn(struct monitor *m)
 	if (m->relay && m->console.master >= 0)
 		terminal_winsize_copy(STDIN_FILENO, m->console.master);
 	m->running_since_ms = now_ms();
+	m->was_running = true;
 	m->stop_requested = false;
 	state_set(m, MGR_RUNNING);
 	if (m->setup->lock_fd >= 0) {
@@ -612,7 +614,7 @@ int monitor_run(struct monitor_setup *setup)
 		.console = CONSOLE_NONE,
 		.freeze = FREEZE_WAIT_INIT,
 	};
-	int r;
+	int r, k;
 
 	m.relay = setup->foreground && setup->ctx.opts && setup->ctx.opts->console_on_terminal &&
 		  isatty(STDIN_FILENO);
@@ -648,6 +650,12 @@ out:
 	unlink(setup->socket_path);
 	close(setup->listen_fd);
 	runtime_dir_tidy(m.ctx->c->path);
+	/* An ephemeral container that ran is gone before STOPPED is heard: a
+	 * stop that returns finds nothing.  One that failed to start is left
+	 * to whoever started it. */
+	if (m.ctx->c->conf->ephemeral && m.was_running && (k = mgr_destroy(m.ctx->c, 0)) < 0)
+		log_error_errno(k, "Failed to destroy the ephemeral container: %s",
+				mgr_last_error(m.ctx->c));
 	state_set(&m, MGR_STOPPED);
 	for (size_t i = m.n_clients; i-- > 0;)
 		client_drop(&m, i);

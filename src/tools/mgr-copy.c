@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mgr-copy: a new container from an existing one, copied or snapshotted. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -27,27 +29,51 @@ static void help(void)
 	       "  -L, --fssize=SIZE        loop, lvm: size of the new filesystem\n"
 	       "  -K, --keepname           keep the hostname\n"
 	       "  -M, --keepmac            keep the MAC addresses\n"
-	       "  -R, --rename             rename NAME: copy it, then destroy NAME\n"
+	       "  -R, --rename             rename NAME to NEWNAME (in place, nothing is\n"
+	       "                           copied); NAME must be stopped\n"
 	       "  -a, --allowrunning       copy a running NAME, frozen during the copy\n"
-	       "  -e, --ephemeral          (not supported yet)\n");
+	       "  -e, --ephemeral          an ephemeral copy: a snapshot (unless -B says\n"
+	       "                           otherwise), started at once and destroyed when\n"
+	       "                           it stops; without -N it is named NAME-xxxxxx\n");
 	tool_help_storage();
 	tool_help_common(true, false);
 }
 
-/* The copy is made: the original goes, or, when it cannot (it has
- * snapshots), the copy does. */
-static int rename_finish(struct mgr_container *c, const char *newname, const char *newpath)
+/* NAME-xxxxxx, for an ephemeral copy without -N. */
+static char *name_generate(const char *base)
 {
-	struct mgr_container *n;
-	int r = mgr_destroy(c, 0);
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char bytes[6];
+	char *name;
 
-	if (r >= 0)
-		return r;
-	n = mgr_container_new(newname, newpath ? newpath : mgr_container_path(c));
-	if (n) {
-		(void)mgr_destroy(n, 0);
-		mgr_container_free(n);
+	if (getentropy(bytes, sizeof(bytes)) < 0 ||
+	    asprintf(&name, "%s-%c%c%c%c%c%c", base, digits[bytes[0] % 36], digits[bytes[1] % 36],
+		     digits[bytes[2] % 36], digits[bytes[3] % 36], digits[bytes[4] % 36],
+		     digits[bytes[5] % 36]) < 0)
+		return NULL;
+	return name;
+}
+
+/* Start the ephemeral copy; one that does not start is not kept. */
+static int ephemeral_start(struct tool *t, struct mgr_container *c, const char *name,
+			   const char *path)
+{
+	struct mgr_container *n = mgr_container_new(name, path ? path : mgr_container_path(c));
+	int r;
+
+	if (!n) {
+		tool_error(t, "%s: %m", name);
+		return EXIT_FAILURE;
 	}
+	r = mgr_start(n, NULL);
+	if (r < 0) {
+		r = tool_fail(t, n, r);
+		/* Its monitor holds it until it has cleaned up. */
+		for (int i = 0; i < 100 && mgr_destroy(n, MGR_DESTROY_FORCE) == -EBUSY; i++)
+			usleep(50 * 1000);
+	} else
+		r = EXIT_SUCCESS;
+	mgr_container_free(n);
 	return r;
 }
 
@@ -71,7 +97,8 @@ int main(int argc, char **argv)
 	struct tool t = TOOL_INIT("mgr-copy", help);
 	struct mgr_storage_options storage = { 0 };
 	const char *newname = NULL, *newpath = NULL;
-	bool rename = false;
+	char *generated = NULL;
+	bool rename = false, ephemeral = false;
 	struct mgr_container *c;
 	unsigned flags = 0;
 	int opt, r;
@@ -108,31 +135,44 @@ int main(int argc, char **argv)
 			flags |= MGR_CLONE_LIVE;
 			break;
 		case 'e':
-			tool_usage_error(&t, "ephemeral copies (-e) are not supported yet");
+			ephemeral = true;
+			break;
 		default:
 			if (!tool_storage_option(&t, opt, optarg, &storage))
 				tool_common_option(&t, opt, optarg);
 		}
 	}
 	tool_no_arguments(&t, argc, argv);
+	if (rename && (flags & (MGR_CLONE_SNAPSHOT | MGR_CLONE_LIVE) || ephemeral || newpath ||
+		       storage.backend))
+		tool_usage_error(&t, "-R renames in place: it takes only -N");
+	if (ephemeral) {
+		flags |= MGR_CLONE_EPHEMERAL;
+		if (!storage.backend)
+			flags |= MGR_CLONE_SNAPSHOT;
+		if (!newname && t.name)
+			newname = generated = name_generate(t.name);
+	}
 	if (!newname)
 		tool_usage_error(&t, "the new name (-N) is missing");
-	if (rename && (flags & (MGR_CLONE_SNAPSHOT | MGR_CLONE_LIVE)))
-		tool_usage_error(&t, "-R cannot be combined with -s or -a");
-	/* A renamed container is the same machine: its MAC addresses stay. */
-	if (rename)
-		flags |= MGR_CLONE_KEEPMACADDR;
 
 	c = tool_open(&t);
 	if (!mgr_defined(c)) {
 		tool_error(&t, "container is not defined");
 		r = EXIT_STATE;
 	} else {
-		r = mgr_clone(c, newname, newpath, flags, &storage);
-		if (r >= 0 && rename)
-			r = rename_finish(c, newname, newpath);
+		if (rename)
+			r = mgr_rename(c, newname);
+		else
+			r = mgr_clone(c, newname, newpath, flags, &storage);
 		r = r < 0 ? tool_fail(&t, c, r) : EXIT_SUCCESS;
+		if (r == EXIT_SUCCESS && ephemeral) {
+			r = ephemeral_start(&t, c, newname, newpath);
+			if (r == EXIT_SUCCESS && generated)
+				printf("%s\n", generated);
+		}
 	}
 	mgr_container_free(c);
+	free(generated);
 	return r;
 }

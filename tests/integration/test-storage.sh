@@ -95,7 +95,6 @@ clone_identity() {
 	assert_eq "runner" "$(in_ct runner hostname)"
 	assert_succeeds t_mgr stop -n runner -k
 	assert_fails -e "already exists" t_mgr copy -n orig -N twin
-	assert_fails -e "not supported yet" t_mgr copy -n orig -N x -e
 	assert_fails -e "not available in this build" t_mgr copy -n orig -N x -B zfs
 	assert_fails -e "Unknown storage backend \"bogus\"" t_mgr copy -n orig -N x -B bogus
 	assert_fails -e "cannot be a snapshot" t_mgr copy -n orig -N x -s -B dir
@@ -163,11 +162,72 @@ destroy_with_snapshots() {
 }
 
 rename() {
-	make_ct old
+	local conf=$T_WORK/veth.conf
+	printf 'mgr.net =\nmgr.net.0.type = veth\nmgr.net.0.link = mgrbr-none\n' >"$conf"
+	make_ct old "$conf"
+	local mac inode
+	mac=$(grep '^mgr.net.0.hwaddr' "$T_PATH/old/config" | tail -1)
+	inode=$(stat -c %i "$T_PATH/old/rootfs/bin/busybox")
+	local ssh_key=$T_PATH/old/rootfs/etc/ssh/ssh_host_ed25519_key
+	mkdir -p "${ssh_key%/*}" && echo key >"$ssh_key"
 	assert_succeeds t_mgr copy -n old -N new -R
 	L_NAMES=(old new)
 	listed new
+	# In place: the same files, not a copy; the same machine.
+	assert_eq "$inode" "$(stat -c %i "$T_PATH/new/rootfs/bin/busybox")" "inode of a file"
+	assert_contains "$(cat "$T_PATH/new/config")" "mgr.rootfs.path = dir:$T_PATH/new/rootfs"
+	assert_contains "$(cat "$T_PATH/new/config")" "mgr.uts.name = new"
+	assert_eq "$mac" "$(grep '^mgr.net.0.hwaddr' "$T_PATH/new/config" | tail -1)" "the MAC"
+	assert_eq "key" "$(cat "$T_PATH/new/rootfs/etc/ssh/ssh_host_ed25519_key")" "host key"
 	assert_eq "new" "$(cat "$T_PATH/new/rootfs/etc/hostname")"
+	assert_succeeds t_mgr start -n new -s mgr.net= -s mgr.net.0.type=empty
+	assert_eq "new" "$(in_ct new hostname)"
+	assert_fails -e "stop it first" t_mgr copy -n new -N other -R
+	assert_succeeds t_mgr stop -n new -k
+	assert_fails -e "takes only -N" t_mgr copy -n new -N other -R -s
+	assert_fails -e "already exists" t_mgr copy -n new -N new -R
+
+	# An overlay snapshot renamed stays its lower's snapshot.
+	assert_succeeds t_mgr copy -n new -N rsnap -s
+	assert_fails -e "has snapshots" t_mgr copy -n new -N other -R
+	assert_succeeds t_mgr copy -n rsnap -N snapped -R
+	assert_contains "$(cat "$T_PATH/snapped/config")" "mgr.rootfs.path = overlay:$T_PATH/new/rootfs:$T_PATH/snapped/overlay/upper"
+	assert_succeeds t_mgr start -n snapped -s mgr.net= -s mgr.net.0.type=empty
+	assert_eq "snapped" "$(in_ct snapped hostname)"
+	assert_succeeds t_mgr stop -n snapped -k
+	assert_fails -e "has snapshots: $T_PATH/snapped" t_mgr destroy -n new
+	assert_succeeds t_mgr destroy -n new -s
+	[[ ! -e $T_PATH/snapped ]] || t_fail "destroy -s left the renamed snapshot"
+	assert_no_leftovers
+}
+
+ephemeral() {
+	make_ct gold
+	echo gold >"$T_PATH/gold/rootfs/file"
+	assert_succeeds t_mgr copy -n gold -N eph -e
+	assert_eq "RUNNING" "$(t_mgr info -n eph -s -H)"
+	assert_contains "$(cat "$T_PATH/eph/config")" "mgr.ephemeral = 1"
+	assert_eq "gold" "$(in_ct eph cat /file)"
+	in_ct eph sh -c 'echo eph >/file'
+	assert_succeeds t_mgr stop -n eph -k
+	[[ ! -e $T_PATH/eph ]] || t_fail "the ephemeral container is still there after stop"
+	assert_eq "gold" "$(cat "$T_PATH/gold/rootfs/file")" "the source's file"
+	# Without -N it gets a name of its own, printed; a halt inside ends it too.
+	local name
+	name=$(t_mgr copy -n gold -e)
+	[[ $name =~ ^gold-[a-z0-9]{6}$ ]] || t_fail "generated name: \"$name\""
+	assert_eq "RUNNING" "$(t_mgr info -n "$name" -s -H)"
+	in_ct "$name" halt
+	assert_succeeds t_mgr wait -n "$name" -s STOPPED -t 10
+	local i
+	for i in $(seq 50); do [[ -e $T_PATH/$name ]] || break; sleep 0.1; done
+	[[ ! -e $T_PATH/$name ]] || t_fail "$name is still there after halt"
+	# One that cannot start is not kept.
+	{ cat "$T_LO_CONF"; echo "mgr.init.cmd = /nonexistent"; } >"$T_WORK/badinit.conf"
+	make_ct badinit "$T_WORK/badinit.conf"
+	assert_fails -e "nonexistent" t_mgr copy -n badinit -N eph2 -e
+	[[ ! -e $T_PATH/eph2 ]] || t_fail "an ephemeral copy that did not start was kept"
+	assert_no_leftovers
 }
 
 copy_running() {
@@ -210,6 +270,7 @@ t_case "a full copy keeps links, devices, xattrs, capabilities, sparse files" fu
 t_case "a clone gets its own hostname and MAC unless -K/-M" clone_identity
 t_case "an overlay snapshot does not change its source" snapshot_cow
 t_case "a source with snapshots is kept until destroy -s" destroy_with_snapshots
-t_case "copy -R renames" rename
+t_case "copy -R renames in place" rename
+t_case "an ephemeral copy is destroyed when it stops" ephemeral
 t_case "a running container is copied only frozen (-a)" copy_running
 t_case "an interrupted copy leaves no container" interrupted_copy

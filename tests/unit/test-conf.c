@@ -537,6 +537,7 @@ static const char every_key[] =
 	"lxc.start.auto = 1\n"
 	"lxc.start.delay = 10\n"
 	"lxc.start.order = -3\n"
+	"lxc.ephemeral = 1\n"
 	"lxc.group = web,db onboot\n"
 	"lxc.prlimit.nofile = 1024:65536\n"
 	"lxc.prlimit.core = unlimited\n"

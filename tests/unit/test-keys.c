@@ -109,6 +109,7 @@ static const struct sample samples[] = {
 	{ "start.auto", "start.auto", "1", "1", "yes", NULL, "not a number" },
 	{ "start.delay", "start.delay", "5", "5", "-1", NULL, "out of range" },
 	{ "start.order", "start.order", "-10", "-10", "1x", NULL, "not a number" },
+	{ "ephemeral", "ephemeral", "1", "1", "2", NULL, "out of range" },
 	{ "group", "group", "web, db", "web\ndb", "bad/name", NULL, "group name" },
 	{ "prlimit.", "prlimit.nofile", "1024:4096", "1024:4096", "4096:1024", NULL,
 	  "soft limit" },

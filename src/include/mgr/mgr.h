@@ -170,6 +170,13 @@ enum {
 int mgr_clone(struct mgr_container *c, const char *newname, const char *newpath, unsigned flags,
 	      const struct mgr_storage_options *storage);
 
+/* Rename the stopped container c to newname in the same path: its
+ * directory, the paths in its config, and its hostname (uts.name,
+ * /etc/hostname, /etc/hosts) where that was its name.  MAC addresses, host
+ * keys and machine ID stay.  A container with snapshots is refused (they
+ * refer to its path).  On success c is the handle of newname. */
+int mgr_rename(struct mgr_container *c, const char *newname);
+
 struct mgr_start_options {
 	bool foreground;          /* run the monitor in this process (-F)      */
 	bool console_on_terminal; /* with foreground: relay the console to stdio */
