@@ -337,9 +337,13 @@ static int rootfs_fill(struct mgr_container *c, const struct storage *from,
 	if (r == -EOPNOTSUPP && snapshot)
 		return container_error(c, r, "A %s snapshot of \"%s\" (%s) is not possible",
 				       to->ops->name, c->name, from->spec);
-	if (r < 0)
-		return container_error(c, r, "Failed to %s \"%s\" to \"%s\"",
-				       snapshot ? "snapshot" : "copy", from->spec, to->spec);
+	if (r < 0) {
+		_cleanup_free_ char *what = NULL;
+
+		if (asprintf(&what, "%s \"%s\" to", snapshot ? "snapshot" : "copy", from->spec) < 0)
+			return container_error(c, -ENOMEM, "Failed to copy \"%s\"", from->spec);
+		return storage_fail(c, r, to, what);
+	}
 	return 0;
 }
 

@@ -266,6 +266,19 @@ int container_storage(struct mgr_container *c, struct storage **ret)
 	return r < 0 ? container_error(c, r, "Bad rootfs.path \"%s\" for \"%s\"", p, c->name) : 0;
 }
 
+int storage_fail(struct mgr_container *c, int r, const struct storage *s, const char *what)
+{
+	char msg[sizeof(c->error)];
+
+	/* btrfs ioctls on another filesystem */
+	if (r == -ENOTTY && s->ops == &storage_btrfs_ops) {
+		snprintf(msg, sizeof(msg), "Failed to %s \"%s\": not on a btrfs filesystem", what,
+			 s->spec);
+		return container_error_msg(c, r, msg);
+	}
+	return container_error(c, r, "Failed to %s \"%s\"", what, s->spec);
+}
+
 int storage_backend_usable(struct mgr_container *c, const char *name)
 {
 	if (storage_backend(name))

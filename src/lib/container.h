@@ -50,6 +50,9 @@ struct storage;
 /* The storage of c's rootfs.path (storage/storage.h); -EINVAL with the
  * error recorded when it has none or a bad one. */
 int container_storage(struct mgr_container *c, struct storage **ret);
+/* Record that the storage step what ("create", "copy ... to") failed on
+ * s with r, saying why in the words of its backend. */
+int storage_fail(struct mgr_container *c, int r, const struct storage *s, const char *what);
 /* 0 when mgr can make storage of backend name, or an error saying why not. */
 int storage_backend_usable(struct mgr_container *c, const char *name);
 

@@ -206,7 +206,7 @@ static int storage_make(struct mgr_container *c, const struct storage *s, bool *
 	if (r == -EEXIST && s->ops == &storage_dir_ops)
 		return 0;
 	if (r < 0)
-		return container_error(c, r, "Failed to create the rootfs \"%s\"", s->spec);
+		return storage_fail(c, r, s, "create the rootfs");
 	*made = true;
 	return 0;
 }

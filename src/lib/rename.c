@@ -88,7 +88,8 @@ static int config_renamed(struct mgr_container *c, struct mgr_container *n, char
  * follows the rename. */
 static void snapshot_entry_move(const struct storage *s, const char *from, const char *to)
 {
-	_cleanup_free_ char *owner = NULL, *file = NULL, *text = NULL, *moved = NULL;
+	_cleanup_free_ char *owner = NULL, *file = NULL, *text = NULL, *moved = NULL,
+			    *line_text = NULL;
 	_cleanup_strv_free_ char **lines = NULL;
 	char *slash;
 
@@ -111,8 +112,8 @@ static void snapshot_entry_move(const struct storage *s, const char *from, const
 			lines[i] = t;
 		}
 	moved = strv_join(lines, "\n");
-	if (moved && asprintf(&text, "%s\n", moved) >= 0)
-		(void)write_file_atomic(file, text, 0644);
+	if (moved && asprintf(&line_text, "%s\n", moved) >= 0)
+		(void)write_file_atomic(file, line_text, 0644);
 }
 
 static bool dir_has_entries(const char *path)

@@ -186,7 +186,7 @@ snapshot() {
 	b_no_leftovers bt-base bt-snap
 
 	# A snapshot into a path that is not on btrfs cannot be made.
-	assert_fails -e "Failed to snapshot \"btrfs:$s\" to \"btrfs:$T_PATH/bt-elsewhere/rootfs\": Inappropriate ioctl for device" \
+	assert_fails -e "Failed to snapshot \"btrfs:$s\" to \"btrfs:$T_PATH/bt-elsewhere/rootfs\": not on a btrfs filesystem" \
 		b_mgr copy -n bt-snap -N bt-elsewhere -p "$T_PATH" -s
 	[[ ! -e $T_PATH/bt-elsewhere ]] || t_fail "a failed snapshot left $T_PATH/bt-elsewhere"
 	b_no_leftovers
@@ -244,12 +244,12 @@ not_on_btrfs() {
 		t_skip "mgr was built without libbtrfsutil"
 	fi
 	[[ $T_RC -ne 0 ]] || t_fail "mgr-create -B btrfs succeeded on $T_PATH"
-	# Not on btrfs is ENOTTY, as for a btrfs ioctl there.
-	assert_contains "$T_OUT" "mgr-create: bt-plain: Failed to create the rootfs \"btrfs:$T_PATH/bt-plain/rootfs\": Inappropriate ioctl for device"
+	# Not on btrfs: said so.
+	assert_contains "$T_OUT" "mgr-create: bt-plain: Failed to create the rootfs \"btrfs:$T_PATH/bt-plain/rootfs\": not on a btrfs filesystem"
 	[[ ! -e $T_PATH/bt-plain ]] || t_fail "a failed create left $T_PATH/bt-plain"
 	# A full copy from a dir container onto that path: the same.
 	assert_succeeds t_mgr create -n bt-plain2 -t busybox -f "$T_LO_CONF"
-	assert_fails -e "Failed to copy \"dir:$T_PATH/bt-plain2/rootfs\" to \"btrfs:$T_PATH/bt-plaincopy/rootfs\": Inappropriate ioctl for device" \
+	assert_fails -e "Failed to copy \"dir:$T_PATH/bt-plain2/rootfs\" to \"btrfs:$T_PATH/bt-plaincopy/rootfs\": not on a btrfs filesystem" \
 		t_mgr copy -n bt-plain2 -N bt-plaincopy -B btrfs
 	[[ ! -e $T_PATH/bt-plaincopy ]] || t_fail "a failed copy left $T_PATH/bt-plaincopy"
 	assert_no_leftovers

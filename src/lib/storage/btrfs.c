@@ -10,6 +10,13 @@
  */
 #include "config.h"
 
+#include "storage/storage.h"
+
+#ifndef HAVE_BTRFSUTIL
+/* Built without libbtrfsutil: known by name, never registered. */
+const struct storage_ops storage_btrfs_ops = { .name = "btrfs" };
+#else
+
 #include <btrfsutil.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +28,6 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
-#include "storage/storage.h"
 #include "util/fileio.h"
 #include "util/macro.h"
 
@@ -154,3 +160,5 @@ const struct storage_ops storage_btrfs_ops = {
 	.snapshot = btrfs_snapshot,
 	.size = btrfs_size,
 };
+
+#endif
