@@ -39,6 +39,10 @@ int container_create_finish(struct mgr_container *c);
  * keys and the machine ID. */
 #define CLONE_KEEP_IDENTITY (1u << 31)
 
+/* The directories of c's snapshots (mgr_snapshot(): DIR/snaps/NAME),
+ * snap2 before snap10; NULL when there are none.  Returns the count. */
+int snapshot_dirs(struct mgr_container *c, char ***ret);
+
 /* The containers (their directories) that are overlay snapshots of c's
  * rootfs and still exist; NULL when there are none.  Returns the count. */
 int clone_snapshots(struct mgr_container *c, char ***ret);

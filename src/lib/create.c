@@ -368,16 +368,22 @@ fail:
 	return r;
 }
 
-/* c's overlay snapshots go first (MGR_DESTROY_SNAPSHOTS), or c stays. */
+/* The snapshots that depend on c's storage and c's own (DIR/snaps) go
+ * first (MGR_DESTROY_SNAPSHOTS), or c stays. */
 static int snapshots_check(struct mgr_container *c, unsigned flags)
 {
-	_cleanup_strv_free_ char **dirs = NULL;
+	_cleanup_strv_free_ char **dirs = NULL, **own = NULL;
 	_cleanup_free_ char *list = NULL;
 	int r = clone_snapshots(c, &dirs);
 
+	if (r >= 0)
+		r = snapshot_dirs(c, &own);
 	if (r < 0)
 		return container_error(c, r, "Failed to read the snapshots of \"%s\"", c->name);
-	if (r == 0)
+	STRV_FOREACH(d, own)
+		if (!strv_contains(dirs, *d) && strv_append(&dirs, *d) < 0)
+			return container_error(c, -ENOMEM, "Failed to destroy \"%s\"", c->name);
+	if (!dirs)
 		return 0;
 	if (!(flags & MGR_DESTROY_SNAPSHOTS)) {
 		list = strv_join(dirs, ", ");
@@ -396,7 +402,8 @@ static int snapshots_check(struct mgr_container *c, unsigned flags)
 		s = mgr_container_new(slash + 1, path);
 		if (!s)
 			return container_error(c, -errno, "Failed to destroy \"%s\"", *d);
-		r = mgr_destroy(s, flags);
+		/* Gone with one destroyed before it (its own snapshot). */
+		r = mgr_defined(s) ? mgr_destroy(s, flags) : 0;
 		if (r < 0)
 			container_error_msg(c, r, s->error);
 		mgr_container_free(s);

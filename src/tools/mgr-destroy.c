@@ -10,11 +10,12 @@ static void help(void)
 	printf("Usage: mgr-destroy -n NAME [-f] [-s] [OPTION]...\n"
 	       "Destroy the container NAME: remove its directory, config and root\n"
 	       "filesystem.  A running container is refused unless --force is given,\n"
-	       "and one with overlay snapshots unless --snapshots is.\n"
+	       "and one with snapshots unless --snapshots is.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -f, --force              kill a running container first\n"
-	       "  -s, --snapshots          destroy its snapshots (mgr-copy -s) too\n");
+	       "  -s, --snapshots          destroy its snapshots (mgr-copy -s,\n"
+	       "                           mgr-snapshot) too\n");
 	tool_help_common(true, false);
 }
 

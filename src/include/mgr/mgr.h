@@ -138,11 +138,12 @@ int mgr_create(struct mgr_container *c, const struct mgr_create_options *opts);
 
 enum {
 	MGR_DESTROY_FORCE = 1 << 0,     /* stop (kill) a running container first */
-	MGR_DESTROY_SNAPSHOTS = 1 << 1, /* destroy its overlay snapshots first   */
+	MGR_DESTROY_SNAPSHOTS = 1 << 1, /* destroy its snapshots first           */
 };
-/* A container whose rootfs is the lower layer of overlay snapshots is
- * refused (-EBUSY, the snapshots named in the message) unless
- * MGR_DESTROY_SNAPSHOTS is given. */
+/* A container whose rootfs is the lower layer of overlay snapshots, or
+ * the origin of LVM snapshots, or that has snapshots of its own
+ * (mgr_snapshot()), is refused (-EBUSY, the snapshots named in the
+ * message) unless MGR_DESTROY_SNAPSHOTS is given. */
 int mgr_destroy(struct mgr_container *c, unsigned flags);
 
 enum {
@@ -220,6 +221,53 @@ int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout, enum mgr
 typedef int (*mgr_monitor_cb)(const char *name, enum mgr_state state, void *userdata);
 int mgr_monitor_states(const char *path, const char *name_regex, int timeout,
 		       mgr_monitor_cb cb, void *userdata);
+
+/* --- snapshots ---------------------------------------------------------- */
+
+/* A container's snapshots are containers of their own in its directory,
+ * DIR/snaps/snap0, snap1, ...: its config and its rootfs as they were
+ * when the snapshot was made, the same machine (the hostname, MAC
+ * addresses, SSH host keys and machine ID are kept).  mgr_list() does not
+ * list them; mgr_destroy() of the container destroys them only with
+ * MGR_DESTROY_SNAPSHOTS. */
+struct mgr_snapshot {
+	char *name;    /* "snap0"                                       */
+	char *dir;     /* its directory, DIR/snaps/snap0                */
+	time_t time;   /* when it was made (0: unknown)                 */
+	char *comment; /* as given to mgr_snapshot(); NULL when none    */
+};
+
+/* Make the snapshot snapN of c, N one more than the highest one it has
+ * (snap0 first), and keep comment (NULL: none) with it; its name in
+ * *ret_name (malloc'd) when ret_name is not NULL.  Its rootfs is made as
+ * mgr_clone() makes one: a btrfs snapshot of a btrfs c, an LVM snapshot
+ * of an lvm c (named LV_snapN, LV being c's), an overlay of an overlay c
+ * sharing its lower (with a copy of its upper), and a full copy of a dir
+ * or loop c.  A running c is frozen during a full copy; the other kinds
+ * need it stopped (-EBUSY). */
+int mgr_snapshot(struct mgr_container *c, const char *comment, char **ret_name);
+/* c's snapshots, snap2 before snap10, into *ret (free it with
+ * mgr_snapshot_list_free()) and their count into *ret_n; returns the
+ * count. */
+int mgr_snapshot_list(struct mgr_container *c, struct mgr_snapshot **ret, size_t *ret_n);
+void mgr_snapshot_list_free(struct mgr_snapshot *list, size_t n);
+/* newname NULL: c gets the rootfs and config of its snapshot snapname
+ * back, at the place of its rootfs.path.  c must be stopped (-EBUSY).  The
+ * new rootfs is made next to the current one (a copy, or a btrfs, thin
+ * LVM or overlay snapshot), the two swap, the config is written and only
+ * then the old rootfs removed: after a failure c is as it was.  Refused
+ * (-EBUSY) while other storage depends on c's rootfs: overlay snapshots of
+ * it, or thick LVM snapshots (its own too: such a c can only be restored
+ * as a new container).
+ * newname given: the new container newname in c's path from the snapshot,
+ * with an identity of its own, as mgr_clone() makes it (a btrfs or
+ * overlay snapshot, else a full copy).
+ * -ENOENT when c has no snapshot snapname. */
+int mgr_snapshot_restore(struct mgr_container *c, const char *snapname, const char *newname);
+/* Destroy c's snapshot snapname (-ENOENT: there is none). */
+int mgr_snapshot_destroy(struct mgr_container *c, const char *snapname);
+/* Destroy every snapshot of c; returns how many there were. */
+int mgr_snapshot_destroy_all(struct mgr_container *c);
 
 /* --- freezing ----------------------------------------------------------- */
 
