@@ -95,28 +95,10 @@ static bool hostname_char(char ch)
 	return isalnum((unsigned char)ch) || ch == '-' || ch == '_';
 }
 
-/* text with each whole-word old replaced by new. */
-static char *replace_word(const char *text, const char *old, const char *new)
+/* A whole word: not inside a longer hostname. */
+static bool word_at(const char *text, const char *where, size_t n)
 {
-	size_t n = strlen(old), len = 0;
-	char *out = NULL;
-	FILE *f = open_memstream(&out, &len);
-
-	if (!f)
-		return NULL;
-	for (const char *p = text; *p;) {
-		if (strncmp(p, old, n) == 0 && (p == text || !hostname_char(p[-1])) &&
-		    !hostname_char(p[n])) {
-			fputs(new, f);
-			p += n;
-		} else
-			fputc(*p++, f);
-	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return (where == text || !hostname_char(where[-1])) && !hostname_char(where[n]);
 }
 
 /* Replace etc/name by a new file holding text (through an overlay, the
@@ -168,9 +150,9 @@ static int hostname_rewrite(int etc, const char *oldname, const char *newname)
 		return 0;
 	if (r < 0)
 		return r;
-	changed = replace_word(hosts, oldname, newname);
+	changed = str_replace(hosts, oldname, newname, word_at);
 	if (changed && was && !streq(was, oldname)) {
-		char *again = replace_word(changed, was, newname);
+		char *again = str_replace(changed, was, newname, word_at);
 
 		free(changed);
 		changed = again;

@@ -22,31 +22,21 @@
 
 #define RENAME_CONFIG ".config.rename"
 
+/* A path in rootfs.path starts it or follows a ':'. */
+static bool path_at(const char *text, const char *where, size_t n)
+{
+	(void)n;
+	return where == text || where[-1] == ':';
+}
+
 /* text with every path under from/ moved under to/. */
 static char *path_moved(const char *text, const char *from, const char *to)
 {
-	_cleanup_free_ char *prefix = NULL;
-	size_t n, len = 0;
-	char *out = NULL;
-	FILE *f;
+	_cleanup_free_ char *old = NULL, *new = NULL;
 
-	if (asprintf(&prefix, "%s/", from) < 0)
+	if (asprintf(&old, "%s/", from) < 0 || asprintf(&new, "%s/", to) < 0)
 		return NULL;
-	n = strlen(prefix);
-	f = open_memstream(&out, &len);
-	if (!f)
-		return NULL;
-	for (const char *p = text; *p;)
-		if (strncmp(p, prefix, n) == 0 && (p == text || p[-1] == ':')) {
-			fprintf(f, "%s/", to);
-			p += n;
-		} else
-			fputc(*p++, f);
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return str_replace(text, old, new, path_at);
 }
 
 /* The config of c under its new name n, written as n's future config in

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,4 +166,26 @@ static int cmp_str(const void *a, const void *b)
 void strv_sort(char **v)
 {
 	qsort(v, strv_length(v), sizeof(char *), cmp_str);
+}
+
+char *str_replace(const char *text, const char *old, const char *new,
+		  bool (*at)(const char *text, const char *where, size_t n))
+{
+	size_t n = strlen(old), len = 0;
+	char *out = NULL;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (const char *p = text; *p;)
+		if (strncmp(p, old, n) == 0 && (!at || at(text, p, n))) {
+			fputs(new, f);
+			p += n;
+		} else
+			fputc(*p++, f);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }

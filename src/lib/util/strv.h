@@ -23,6 +23,10 @@ int strv_split(const char *s, const char *separators, char ***ret);
 int strv_split_quoted(const char *s, char ***ret);
 /* Join with sep; NULL on ENOMEM. */
 char *strv_join(char *const *v, const char *sep);
+/* text with each old that at(text, where, strlen(old)) accepts (NULL: all)
+ * replaced by new; NULL on ENOMEM. */
+char *str_replace(const char *text, const char *old, const char *new,
+		  bool (*at)(const char *text, const char *where, size_t n));
 void strv_sort(char **v);
 
 #define STRV_FOREACH(s, v) for (char *const *s = (v); s && *s; s++)
