@@ -114,22 +114,14 @@ static int file_replace(int etc, const char *name, const char *text, mode_t mode
  * one that /etc/hosts may give the machine (not localhost's). */
 static char *hostname_read(int etc)
 {
-	_cleanup_close_ int fd = -1;
-	char buf[256];
-	struct stat st;
-	ssize_t n;
+	_cleanup_free_ char *text = NULL;
 
-	fd = openat(etc, "hostname", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (read_regular_file_at(etc, "hostname", &text) < 0)
 		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
+	text[strcspn(text, " \t\n")] = 0;
+	if (!*text || strncmp(text, "localhost", strlen("localhost")) == 0)
 		return NULL;
-	buf[n] = 0;
-	buf[strcspn(buf, " \t\n")] = 0;
-	if (!*buf || strncmp(buf, "localhost", strlen("localhost")) == 0)
-		return NULL;
-	return strdup(buf);
+	return TAKE_PTR(text);
 }
 
 /* /etc/hosts names the machine by its old container name, or by the
@@ -145,8 +137,9 @@ static int hostname_rewrite(int etc, const char *oldname, const char *newname)
 	r = file_replace(etc, "hostname", line, 0644);
 	if (r < 0)
 		return r;
-	r = read_file_at(etc, "hosts", &hosts, NULL);
-	if (r == -ENOENT)
+	/* Only the guest's own file: not a host file it links to. */
+	r = read_regular_file_at(etc, "hosts", &hosts);
+	if (r == -ENOENT || r == -ELOOP || r == -EINVAL)
 		return 0;
 	if (r < 0)
 		return r;

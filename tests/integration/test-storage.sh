@@ -85,6 +85,13 @@ clone_identity() {
 	assert_contains "$(cat "$T_PATH/twin/rootfs/etc/hosts")" "twin"
 	assert_not_contains "$(cat "$T_PATH/twin/rootfs/etc/hosts")" "orig"
 	assert_eq "orig" "$(cat "$T_PATH/orig/rootfs/etc/hostname")" "the source's hostname"
+	# A guest's /etc/hosts that links out of the rootfs is not followed.
+	echo "127.0.1.1 linked" >"$T_WORK/host-hosts"
+	make_ct linked
+	ln -sf "$T_WORK/host-hosts" "$T_PATH/linked/rootfs/etc/hosts"
+	assert_succeeds t_mgr copy -n linked -N linked2
+	assert_eq "127.0.1.1 linked" "$(cat "$T_WORK/host-hosts")" "the host file behind the link"
+	[[ -L $T_PATH/linked2/rootfs/etc/hosts ]] || t_fail "the clone's /etc/hosts link was replaced"
 	assert_succeeds t_mgr copy -n orig -N same -K -M
 	assert_eq "$mac" "$(grep '^mgr.net.0.hwaddr' "$T_PATH/same/config" | tail -1)" "-M"
 	assert_eq "orig" "$(cat "$T_PATH/same/rootfs/etc/hostname")" "-K"

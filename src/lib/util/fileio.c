@@ -14,14 +14,11 @@
 #include "util/fileio.h"
 #include "util/macro.h"
 
-int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len)
+static int read_fd(int fd, char **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, size = 0;
 
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		ssize_t n;
 
@@ -48,6 +45,26 @@ int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len)
 		*ret_len = len;
 	*ret = TAKE_PTR(buf);
 	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	return fd < 0 ? -errno : read_fd(fd, ret, ret_len);
+}
+
+int read_regular_file_at(int dirfd, const char *name, char **ret)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return S_ISREG(st.st_mode) ? read_fd(fd, ret, NULL) : -EINVAL;
 }
 
 int read_file(const char *path, char **ret, size_t *ret_len)

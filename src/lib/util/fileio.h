@@ -10,6 +10,9 @@
 /* Whole file into a NUL-terminated malloc'd buffer. */
 int read_file(const char *path, char **ret, size_t *ret_len);
 int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
+/* The same for a file that must be a regular one, not reached through a
+ * symlink (a file of a guest, read from the host): -ELOOP, -EINVAL else. */
+int read_regular_file_at(int dirfd, const char *name, char **ret);
 /* Write s (no newline added) to an existing file, e.g. in /proc or /sys. */
 int write_file(const char *path, const char *s);
 int write_file_at(int dirfd, const char *path, const char *s);
