@@ -229,6 +229,10 @@ static int child_setup(const struct child_args *a)
 	rootfd = rootfs_prepare(conf, ctx->storage, fd);
 	if (rootfd < 0)
 		return rootfd;
+	/* The device rules may come now: a loop or LVM rootfs is open. */
+	r = sync_send(fd, SYNC_ROOTFS);
+	if (r < 0)
+		return r;
 	r = mount_auto_setup(rootfd, conf, err, sizeof(err));
 	if (r == 0)
 		r = dev_setup(rootfd, conf, &ctx->term, err, sizeof(err));

@@ -142,7 +142,16 @@ int start_spawn(struct start_ctx *ctx)
 		container_error(c, r, "Failed to create the cgroup of \"%s\"", c->name);
 		goto kill;
 	}
-	/* Limits and device rules before init runs. */
+	/* Limits and device rules before init runs, and after the rootfs is
+	 * mounted: the rules would deny the child its loop or LVM device. */
+	r = sync_expect(sv[0], SYNC_ROOTFS, &msg);
+	if (r < 0) {
+		if (msg.text[0])
+			container_error_msg(c, r, msg.text);
+		else
+			container_error(c, r, "Failed to start \"%s\"", c->name);
+		goto kill;
+	}
 	r = cgroup_apply_limits(ctx->cg, conf, why, sizeof(why));
 	if (r < 0) {
 		container_error_msg(c, r, why);

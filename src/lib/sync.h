@@ -18,6 +18,7 @@ enum sync_kind {
 	SYNC_ERROR,    /* child -> parent: failed; err and text say why   */
 	SYNC_PID,      /* attach: the command's pid (in value)            */
 	SYNC_PTY,      /* attach: the pty master, passed with the message */
+	SYNC_ROOTFS,   /* child -> parent: the rootfs is mounted          */
 };
 
 struct sync_msg {
