@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """What the benchmarks share: running and timing commands, process memory,
-and the result table (printed and written to bench/results/)."""
+a scratch btrfs, and the result table (printed and written to bench/results/)."""
+import contextlib
 import os
 import subprocess
 import time
@@ -53,12 +54,41 @@ def memory_kib(pid):
     return got["Rss"], got["Pss"], got["Private_Clean"] + got["Private_Dirty"]
 
 
+@contextlib.contextmanager
+def btrfs_on_loop(work, size="3G"):
+    """A fresh btrfs on a loop device over a sparse file in work, mounted on
+    work/btrfs while the block runs; unmounted, detached and removed after,
+    whatever happened inside.  The caller destroys what it made there
+    first; a mount still busy is detached lazily."""
+    image, mnt = os.path.join(work, "btrfs.img"), os.path.join(work, "btrfs")
+    dev = None
+    try:
+        run("truncate", "-s", size, image)
+        dev = run("losetup", "--find", "--show", image).stdout.strip()
+        run("mkfs.btrfs", "-q", dev)
+        os.makedirs(mnt, exist_ok=True)
+        run("mount", dev, mnt)
+        yield mnt
+    finally:
+        if os.path.ismount(mnt) and run("umount", mnt, check=False).returncode != 0:
+            run("umount", "-l", mnt, check=False)
+        if dev:
+            run("losetup", "-d", dev, check=False)
+        if os.path.exists(image):
+            os.unlink(image)
+
+
 def write_table(out, title, note, rows):
     """rows: (measure, mgr value, lxc value, format) -> a markdown table with
-    the ratio, printed and written to out."""
+    the ratio, printed and written to out.  A value of None is one that could
+    not be measured ("n/a"; the note says why)."""
+    def cell(v, fmt):
+        return "n/a" if v is None else f"{v:{fmt}}"
+
     lines = [f"# {title}", "", note, "", "| measure | mgr | lxc | mgr/lxc |", "|---|---|---|---|"]
     for measure, m, l, fmt in rows:
-        lines.append(f"| {measure} | {m:{fmt}} | {l:{fmt}} | {m / l:.2f} |")
+        ratio = "n/a" if m is None or l is None else f"{m / l:.2f}"
+        lines.append(f"| {measure} | {cell(m, fmt)} | {cell(l, fmt)} | {ratio} |")
     text = "\n".join(lines) + "\n"
     print(text)
     os.makedirs(os.path.dirname(out), exist_ok=True)
