@@ -419,14 +419,11 @@ _public_ int mgr_clone(struct mgr_container *c, const char *newname, const char 
 	_cleanup_close_ int src_lock = -1, lock = -1;
 	struct mgr_container *n;
 	enum mgr_state state;
-	const char *why;
 	int r;
 
-	if (!mgr_defined(c))
-		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
-				       c->name, c->path);
-	if (mgr_name_check(newname, &why) < 0)
-		return container_error(c, -EINVAL, "Bad new name \"%s\": %s", newname, why);
+	r = container_check_new_name(c, newname);
+	if (r < 0)
+		return r;
 	r = mgr_load_config(c);
 	if (r < 0)
 		return r;

@@ -266,6 +266,18 @@ int container_storage(struct mgr_container *c, struct storage **ret)
 	return r < 0 ? container_error(c, r, "Bad rootfs.path \"%s\" for \"%s\"", p, c->name) : 0;
 }
 
+int container_check_new_name(struct mgr_container *c, const char *newname)
+{
+	const char *why;
+
+	if (!mgr_defined(c))
+		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
+				       c->name, c->path);
+	if (mgr_name_check(newname, &why) < 0)
+		return container_error(c, -EINVAL, "Bad new name \"%s\": %s", newname, why);
+	return 0;
+}
+
 int storage_fail(struct mgr_container *c, int r, const struct storage *s, const char *what)
 {
 	char msg[sizeof(c->error)];

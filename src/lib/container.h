@@ -54,6 +54,8 @@ struct storage;
 /* The storage of c's rootfs.path (storage/storage.h); -EINVAL with the
  * error recorded when it has none or a bad one. */
 int container_storage(struct mgr_container *c, struct storage **ret);
+/* c is defined and newname is a usable name: 0, or the error recorded. */
+int container_check_new_name(struct mgr_container *c, const char *newname);
 /* Record that the storage step what ("create", "copy ... to") failed on
  * s with r, saying why in the words of its backend. */
 int storage_fail(struct mgr_container *c, int r, const struct storage *s, const char *what);

@@ -172,14 +172,11 @@ _public_ int mgr_rename(struct mgr_container *c, const char *newname)
 	_cleanup_close_ int lock = -1, root = -1;
 	struct mgr_container *n = NULL;
 	bool hostname_follows;
-	const char *why;
 	int r;
 
-	if (!mgr_defined(c))
-		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
-				       c->name, c->path);
-	if (mgr_name_check(newname, &why) < 0)
-		return container_error(c, -EINVAL, "Bad new name \"%s\": %s", newname, why);
+	r = container_check_new_name(c, newname);
+	if (r < 0)
+		return r;
 	lock = container_lock(c, false);
 	if (lock < 0)
 		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,

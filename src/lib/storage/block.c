@@ -295,10 +295,10 @@ int storage_block_mount(const char *dev, const char *fstype, const char *target)
 int storage_block_open_root(const char *dev, const char *fstype)
 {
 	_cleanup_free_ char *type = NULL;
-	_cleanup_close_ int hold = -1, fs = -1, mnt = -1;
+	_cleanup_close_ int hold = -1, fs = -1;
 	const char *data;
 	char source[PATH_MAX];
-	int fd, r;
+	int r;
 
 	r = block_source(dev, fstype, source, &hold, &type);
 	if (r < 0)
@@ -308,14 +308,8 @@ int storage_block_open_root(const char *dev, const char *fstype)
 		return -errno;
 	data = block_mount_data(type);
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0 ||
-	    (data && fsconfig(fs, FSCONFIG_SET_FLAG, data, NULL, 0) < 0) ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	    (data && fsconfig(fs, FSCONFIG_SET_FLAG, data, NULL, 0) < 0))
 		return -errno;
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0)
-		return -errno;
-	/* A directory fd, not the O_PATH one fsmount gives, to read through;
-	 * the detached mount, and so the loop device, go with it. */
-	fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	/* The loop device goes with the detached mount. */
+	return storage_fs_open_root(fs);
 }

@@ -75,23 +75,15 @@ static int overlay_mount(const struct storage *s, const char *target)
 
 static int overlay_open_root(const struct storage *s)
 {
-	_cleanup_close_ int fs = -1, mnt = -1;
-	int fd;
+	_cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
 
-	fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -errno;
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", s->src, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0)
 		return -errno;
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0)
-		return -errno;
-	/* A directory fd, not the O_PATH one fsmount gives, to read through. */
-	fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return storage_fs_open_root(fs);
 }
 
 /* A snapshot of a directory takes it as its lower; one of an overlay

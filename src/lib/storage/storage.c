@@ -11,6 +11,7 @@
 #include <string.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -229,6 +230,21 @@ const char *storage_mount_point(const struct storage *s)
 bool storage_is_block(const struct storage *s)
 {
 	return s->ops == &storage_loop_ops || s->ops == &storage_lvm_ops;
+}
+
+int storage_fs_open_root(int fs)
+{
+	_cleanup_close_ int mnt = -1;
+	int fd;
+
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		return -errno;
+	/* A directory fd, not the O_PATH one fsmount gives, to read through. */
+	fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int storage_block_size(const struct storage *s, uint64_t *ret)

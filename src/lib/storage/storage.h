@@ -118,6 +118,10 @@ int storage_copy_tree(int from_fd, int to_fd);
 /* Bytes on disk of the tree at path (each inode once). */
 int storage_tree_size(const char *path, uint64_t *ret);
 
+/* Create the filesystem of the configured fs context fs (fsopen) and
+ * mount it detached: a directory fd (O_RDONLY) to read it through; the
+ * mount goes with that fd. */
+int storage_fs_open_root(int fs);
 /* For loop and lvm: the detached mount of the filesystem on the block
  * device dev (fstype NULL: probed), as a directory fd; and mounting it. */
 int storage_block_open_root(const char *dev, const char *fstype);
