@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ static const struct {
 	int clone_flag;
 	const char *file;
 } namespaces[] = {
+	{ MGR_ATTACH_NS_USER, CLONE_NEWUSER, "ns/user" }, /* first: it owns the others */
 	{ MGR_ATTACH_NS_PID, CLONE_NEWPID, "ns/pid" },
 	{ MGR_ATTACH_NS_UTS, CLONE_NEWUTS, "ns/uts" },
 	{ MGR_ATTACH_NS_IPC, CLONE_NEWIPC, "ns/ipc" },
@@ -276,6 +278,20 @@ static int attach_target(struct attach_ctx *a)
 	if (again != a->init_pid)
 		return container_error_msg(c, -ESRCH, "The container restarted meanwhile");
 
+	/* A container's own user namespace comes with any other namespace
+	 * of it: they belong to it.  Joining one's own is an error. */
+	if (a->ns_flags) {
+		struct stat ours, theirs;
+
+		if (fstatat(a->procfd, "ns/user", &theirs, 0) < 0 ||
+		    stat("/proc/self/ns/user", &ours) < 0)
+			return container_error(c, -errno, "Failed to read the user namespace of \"%s\"",
+					       c->name);
+		if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+			a->ns_flags &= ~CLONE_NEWUSER;
+		else
+			a->ns_flags |= CLONE_NEWUSER;
+	}
 	r = cgroup_open(c->name, &a->cg);
 	if (r < 0)
 		return container_error(c, r, "Failed to find the cgroup of \"%s\"", c->name);

@@ -214,6 +214,18 @@ static int exec_init(const struct start_ctx *ctx, char **env)
 	return exec_search(ctx->init_argv, env, EXEC_DEFAULT_PATH);
 }
 
+/* In a new user namespace: wait for the maps, then become its root. */
+static int userns_enter_root(int sync_fd)
+{
+	int r = sync_expect(sync_fd, SYNC_IDMAP, NULL);
+
+	if (r < 0)
+		return r;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+		return sync_error(sync_fd, -errno, "Failed to become root in the user namespace");
+	return 0;
+}
+
 static int child_setup(const struct child_args *a)
 {
 	const struct start_ctx *ctx = a->ctx;
@@ -224,6 +236,11 @@ static int child_setup(const struct child_args *a)
 	char err[400] = "";
 	char **env;
 
+	if (a->clone_flags & CLONE_NEWUSER) {
+		r = userns_enter_root(fd);
+		if (r < 0)
+			return r;
+	}
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return sync_error(fd, -errno, "Failed to make the mount tree private");
 	rootfd = rootfs_prepare(conf, ctx->storage, fd);

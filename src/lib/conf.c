@@ -241,6 +241,30 @@ static int validate_namespaces(const struct mgr_conf *conf, struct conf_error *e
 	return 0;
 }
 
+/* The maps of a user namespace, and the namespace keys that go with them. */
+static int validate_idmap(const struct mgr_conf *conf, struct conf_error *err)
+{
+	const char *why;
+
+	if (conf->n_idmaps == 0) {
+		if (conf->idmap_auto)
+			return conf_errorf(err, -EINVAL,
+					   "\"mgr.idmap = auto\" has no range yet (mgr-create picks one): "
+					   "give the maps, e.g. \"mgr.idmap = u 0 100000 65536\" and "
+					   "\"mgr.idmap = g 0 100000 65536\"");
+		if (conf->namespace_clone & CLONE_NEWUSER)
+			return conf_errorf(err, -EINVAL,
+					   "\"mgr.namespace.clone\" has \"user\" but no \"mgr.idmap\" says how to map its ids");
+		return 0;
+	}
+	if (idmap_check(conf->idmaps, conf->n_idmaps, &why) < 0)
+		return conf_errorf(err, -EINVAL, "\"mgr.idmap\": %s", why);
+	if (conf->namespace_keep & CLONE_NEWUSER)
+		return conf_errorf(err, -EINVAL,
+				   "\"mgr.idmap\" asks for a user namespace but \"mgr.namespace.keep\" has \"user\"");
+	return 0;
+}
+
 int conf_validate(const struct mgr_conf *conf, struct conf_error *err)
 {
 	int r;
@@ -249,6 +273,9 @@ int conf_validate(const struct mgr_conf *conf, struct conf_error *err)
 		return conf_errorf(err, -EINVAL,
 				   "\"mgr.cap.drop\" and \"mgr.cap.keep\" cannot both be set");
 	r = validate_namespaces(conf, err);
+	if (r < 0)
+		return r;
+	r = validate_idmap(conf, err);
 	if (r < 0)
 		return r;
 	return conf_net_validate(conf, err);

@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "idmap.h"
+
 /* mount.auto flags, one group each for proc, sys and cgroup. */
 enum {
 	MOUNT_AUTO_PROC_MIXED = 1 << 0, /* proc rw, /proc/sys and sysrq-trigger ro */
@@ -193,6 +195,10 @@ struct mgr_conf {
 	char *seccomp_profile;     /* a policy file, LXC's format version 1 or 2 */
 	int seccomp_allow_nesting; /* load it even when already under seccomp */
 	int no_new_privs;          /* PR_SET_NO_NEW_PRIVS before exec */
+
+	struct conf_idmap *idmaps; /* idmap: a user namespace with these maps */
+	size_t n_idmaps;
+	int idmap_auto; /* "idmap = auto": mgr-create picks a range */
 
 	int namespace_clone; /* CLONE_NEW* mask, 0 unset (default set) */
 	int namespace_keep;  /* CLONE_NEW* mask */

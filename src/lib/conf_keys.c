@@ -85,6 +85,7 @@ static const struct conf_key keys[] = {
 	KEY("cap.keep", cap_keep, CONF_KEY_LIST),
 	KEY("namespace.clone", namespace_clone, CONF_KEY_LIST),
 	KEY("namespace.keep", namespace_keep, CONF_KEY_LIST),
+	KEY("idmap", idmap, CONF_KEY_LIST),
 	KEY("seccomp.profile", seccomp_profile, 0),
 	KEY("seccomp.allow_nesting", seccomp_allow_nesting, 0),
 	KEY("no_new_privs", no_new_privs, 0),

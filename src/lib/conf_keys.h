@@ -157,6 +157,7 @@ DECLARE_KEY(namespace_clone);
 DECLARE_KEY(namespace_keep);
 
 /* conf_keys_security.c */
+DECLARE_KEY(idmap);
 DECLARE_KEY(seccomp_profile);
 DECLARE_KEY(seccomp_allow_nesting);
 DECLARE_KEY(no_new_privs);

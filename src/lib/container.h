@@ -32,6 +32,12 @@ int container_error_msg(struct mgr_container *c, int err, const char *msg);
 int container_create_begin(struct mgr_container *c);
 /* Remove the marker: c is defined from now on. */
 int container_create_finish(struct mgr_container *c);
+struct storage;
+/* create_userns.c: a container with mgr.idmap.  _check refuses what cannot
+ * work before anything is made; _finish (config loaded, rootfs filled)
+ * picks the range of "idmap = auto" and shifts the rootfs into it. */
+int create_userns_check(struct mgr_container *c, const struct storage *s);
+int create_userns_finish(struct mgr_container *c, const struct storage *s);
 
 /* An internal mgr_clone() flag, with MGR_CLONE_KEEPNAME and
  * MGR_CLONE_KEEPMACADDR for a snapshot (mgr_snapshot()) that is the same

@@ -143,7 +143,7 @@ static int config_assemble(struct mgr_container *c, const char *spec, const char
 }
 
 /* Check text as the container's config would be read. */
-static int config_check(struct mgr_container *c, const char *text)
+static int config_check(struct mgr_container *c, const char *text, bool *ret_userns)
 {
 	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
 	struct conf_error err = { "" };
@@ -154,6 +154,7 @@ static int config_check(struct mgr_container *c, const char *text)
 	r = conf_read_string(conf, text, c->config_file, &err);
 	if (r < 0)
 		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
+	*ret_userns = conf->n_idmaps > 0 || conf->idmap_auto;
 	return 0;
 }
 
@@ -216,13 +217,25 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 {
 	_cleanup_free_ char *text = NULL, *tpl = NULL, *mnt = NULL;
 	const char *rootfs = s->src;
+	bool userns;
 	int r;
 
 	r = config_assemble(c, s->spec, o->config_file, &text);
 	if (r < 0)
 		return r;
-	r = config_check(c, text);
+	if (o->flags & MGR_CREATE_UNPRIVILEGED) {
+		char *t;
+
+		if (asprintf(&t, "%s\n# A user namespace with ids of its own\nmgr.idmap = auto\n",
+			     text) < 0)
+			return container_error(c, -ENOMEM, "Failed to write the config");
+		free(text);
+		text = t;
+	}
+	r = config_check(c, text, &userns);
 	if (r < 0)
+		return r;
+	if (userns && (r = create_userns_check(c, s)) < 0)
 		return r;
 	if (o->template_name && !streq(o->template_name, "none")) {
 		r = template_resolve(c, o->template_name, &tpl);
@@ -252,7 +265,10 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 	r = mgr_load_config_file(c, c->config_file);
 	if (r < 0)
 		return r;
-	return hwaddrs_settle(c);
+	r = hwaddrs_settle(c);
+	if (r < 0)
+		return r;
+	return create_userns_finish(c, s);
 }
 
 /* A template fills a directory or a filesystem.  An overlay needs a lower

@@ -18,12 +18,40 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "idmap.h"
 #include "log.h"
 #include "monitor.h"
 #include "state.h"
 #include "storage/storage.h"
 #include "util/fileio.h"
 #include "util/strv.h"
+
+/* A user namespace's root must own its rootfs, and be able to mount it:
+ * a directory or an overlay, not a filesystem on a block device. */
+static int userns_rootfs_check(struct mgr_container *c, const struct storage *s)
+{
+	long long uid = idmap_to_host(c->conf->idmaps, c->conf->n_idmaps, 'u', 0);
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (storage_is_block(s))
+		return container_error(c, -EOPNOTSUPP,
+				       "The rootfs \"%s\" is a filesystem on a block device, which a "
+				       "container with a user namespace (mgr.idmap) cannot mount",
+				       s->spec);
+	fd = s->ops->open_root(s);
+	if (fd < 0)
+		return container_error(c, fd, "Failed to open the rootfs \"%s\"", s->spec);
+	if (fstat(fd, &st) < 0)
+		return container_error(c, -errno, "Failed to open the rootfs \"%s\"", s->spec);
+	if ((long long)st.st_uid != uid)
+		return container_error(c, -EPERM,
+				       "The rootfs \"%s\" belongs to uid %u on the host, but mgr.idmap "
+				       "maps the container's root to %lld: its files were not shifted "
+				       "into the container's range (mgr-create --unprivileged does that)",
+				       s->spec, (unsigned)st.st_uid, uid);
+	return 0;
+}
 
 static int check_startable(struct mgr_container *c, struct storage **ret_storage)
 {
@@ -47,6 +75,11 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 		return container_error(c, r, "The rootfs \"%s\" is missing", s->spec);
 	if (r < 0)
 		return container_error(c, r, "The rootfs \"%s\" is not usable", s->spec);
+	if (c->conf->n_idmaps > 0) {
+		r = userns_rootfs_check(c, s);
+		if (r < 0)
+			return r;
+	}
 	/* loop and lvm are mounted on a directory of the runtime path. */
 	if (storage_is_block(s) && (r = mkdir_p(storage_mount_point(s), 0755)) < 0)
 		return container_error(c, r, "Failed to create \"%s\"", storage_mount_point(s));

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "idmap.h"
 #include "log.h"
 #include "network.h"
 #include "start.h"
@@ -26,6 +27,8 @@ static int namespaces_wanted(const struct mgr_conf *conf)
 {
 	int flags = conf->namespace_clone ? conf->namespace_clone | CLONE_NEWNS : DEFAULT_NAMESPACES;
 
+	if (conf->n_idmaps > 0)
+		flags |= CLONE_NEWUSER; /* made first: it owns the others */
 	flags &= ~conf->namespace_keep;
 	/* net.N.type = none: the host's network namespace. */
 	for (size_t i = 0; i < conf->n_nets; i++)
@@ -68,6 +71,17 @@ static pid_t clone_ns(int flags, int cgroup_fd, int *ret_pidfd, bool *ret_in_uni
 	return pid;
 }
 
+/* The host ids of the container's root (with maps: checked to exist). */
+static uid_t root_uid(const struct mgr_conf *conf)
+{
+	return (uid_t)idmap_to_host(conf->idmaps, conf->n_idmaps, 'u', 0);
+}
+
+static gid_t root_gid(const struct mgr_conf *conf)
+{
+	return (gid_t)idmap_to_host(conf->idmaps, conf->n_idmaps, 'g', 0);
+}
+
 static int start_fail(struct start_ctx *ctx, int r)
 {
 	start_teardown(ctx);
@@ -106,6 +120,12 @@ int start_spawn(struct start_ctx *ctx)
 	r = terminals_alloc(&ctx->term, console, conf->tty_max);
 	if (r < 0)
 		return start_fail(ctx, container_error(c, r, "Failed to allocate the console ptys"));
+	if (flags & CLONE_NEWUSER) {
+		r = terminals_chown(&ctx->term, root_uid(conf), root_gid(conf));
+		if (r < 0)
+			return start_fail(ctx, container_error(c, r, "Failed to give the console "
+								     "ptys to the container's root"));
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return start_fail(ctx, container_error(c, -errno, "Failed to create a socketpair"));
 
@@ -131,6 +151,18 @@ int start_spawn(struct start_ctx *ctx)
 	}
 	close(sv[1]);
 	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
+	if (flags & CLONE_NEWUSER) {
+		r = idmap_write(ctx->init_pid, conf->idmaps, conf->n_idmaps);
+		if (r < 0) {
+			container_error(c, r, "Failed to write the idmap of \"%s\"", c->name);
+			goto kill;
+		}
+		r = sync_send(sv[0], SYNC_IDMAP);
+		if (r < 0) {
+			container_error(c, r, "Failed to start \"%s\"", c->name);
+			goto kill;
+		}
+	}
 
 	/* The network and the other cgroups, while the child mounts what
 	 * needs neither. */
@@ -141,6 +173,13 @@ int start_spawn(struct start_ctx *ctx)
 	if (r < 0) {
 		container_error(c, r, "Failed to create the cgroup of \"%s\"", c->name);
 		goto kill;
+	}
+	if (flags & CLONE_NEWUSER) {
+		r = cgroup_delegate(ctx->cg, root_uid(conf), root_gid(conf));
+		if (r < 0) {
+			container_error(c, r, "Failed to delegate the cgroup of \"%s\"", c->name);
+			goto kill;
+		}
 	}
 	/* Limits and device rules before init runs, and after the rootfs is
 	 * mounted: the rules would deny the child its loop or LVM device. */

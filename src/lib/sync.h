@@ -19,6 +19,7 @@ enum sync_kind {
 	SYNC_PID,      /* attach: the command's pid (in value)            */
 	SYNC_PTY,      /* attach: the pty master, passed with the message */
 	SYNC_ROOTFS,   /* child -> parent: the rootfs is mounted          */
+	SYNC_IDMAP,    /* parent -> child: the user namespace has its maps */
 };
 
 struct sync_msg {

@@ -69,6 +69,16 @@ int terminals_alloc(struct terminals *t, bool console, unsigned n_ttys)
 	return 0;
 }
 
+int terminals_chown(const struct terminals *t, uid_t uid, gid_t gid)
+{
+	if (t->have_console && fchown(t->console.slave, uid, gid) < 0)
+		return -errno;
+	for (unsigned i = 0; i < t->n_ttys; i++)
+		if (fchown(t->ttys[i].slave, uid, gid) < 0)
+			return -errno;
+	return 0;
+}
+
 void terminals_free(struct terminals *t)
 {
 	if (t->have_console)

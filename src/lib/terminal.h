@@ -8,6 +8,7 @@
 #define MGR_TERMINAL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct pty {
 	int master;
@@ -24,6 +25,9 @@ struct terminals {
 
 int terminals_alloc(struct terminals *t, bool console, unsigned n_ttys);
 void terminals_free(struct terminals *t);
+/* Give the slaves to uid:gid (the host ids of a user namespace's root), so
+ * that the container's root owns its terminals. */
+int terminals_chown(const struct terminals *t, uid_t uid, gid_t gid);
 
 /* Put the terminal on fd into raw mode, saving the old settings; what was
  * typed ahead is kept. */

@@ -26,7 +26,9 @@ static void help(void)
 	       "\n"
 	       "Options:\n"
 	       "  -s, --namespaces=NS      join only these namespaces, separated by '|':\n"
-	       "                           MOUNT, PID, UTSNAME, IPC, NETWORK, CGROUP\n"
+	       "                           MOUNT, PID, UTSNAME, IPC, NETWORK, CGROUP,\n"
+	       "                           USER (joined whenever the container has one\n"
+	       "                           and any other is joined)\n"
 	       "  -e, --elevated-privileges[=PRIVS]\n"
 	       "                           keep privileges: CAP (no capability drop), CGROUP\n"
 	       "                           (stay out of the cgroup), LSM; '|'-separated\n"
@@ -69,15 +71,16 @@ static unsigned parse_mask(const char *arg, const char *const *names, const unsi
 static unsigned parse_namespaces(const struct tool *t, const char *arg)
 {
 	static const char *const names[] = { "MOUNT", "PID", "UTSNAME", "IPC", "NETWORK",
-					     "CGROUP", NULL };
+					     "CGROUP", "USER", NULL };
 	static const unsigned bits[] = { MGR_ATTACH_NS_MOUNT, MGR_ATTACH_NS_PID,
 					 MGR_ATTACH_NS_UTS, MGR_ATTACH_NS_IPC,
-					 MGR_ATTACH_NS_NET, MGR_ATTACH_NS_CGROUP };
+					 MGR_ATTACH_NS_NET, MGR_ATTACH_NS_CGROUP,
+					 MGR_ATTACH_NS_USER };
 	unsigned mask = parse_mask(arg, names, bits);
 
 	if (!mask)
 		tool_usage_error(t, "invalid namespaces \"%s\": expected MOUNT, PID, UTSNAME, "
-				    "IPC, NETWORK or CGROUP, separated by '|'", arg);
+				    "IPC, NETWORK, CGROUP or USER, separated by '|'", arg);
 	return mask;
 }
 

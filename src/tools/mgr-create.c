@@ -20,7 +20,11 @@ static void help(void)
 	       "                           (the default), \"btrfs\" (a subvolume), \"loop\"\n"
 	       "                           (a filesystem in an image file) or \"lvm\"\n"
 	       "                           (a logical volume); an \"overlay\" needs a\n"
-	       "                           lower layer, made with mgr-copy -s\n");
+	       "                           lower layer, made with mgr-copy -s\n"
+	       "  -U, --unprivileged       run it in a user namespace, with a range of\n"
+	       "                           root's ids from /etc/subuid and /etc/subgid\n"
+	       "                           that no other container here uses; the root\n"
+	       "                           filesystem is shifted into it\n");
 	tool_help_storage();
 	tool_help_common(true, false);
 }
@@ -32,6 +36,7 @@ int main(int argc, char **argv)
 		{ "template", required_argument, NULL, 't' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "bdev", required_argument, NULL, 'B' },
+		{ "unprivileged", no_argument, NULL, 'U' },
 		TOOL_LONGOPTS_STORAGE,
 		TOOL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -42,7 +47,7 @@ int main(int argc, char **argv)
 	int opt, r;
 
 	tool_begin(&t, argc, argv);
-	while ((opt = getopt_long(argc, argv, "+" TOOL_SHORTOPT_NAME "t:f:B:" TOOL_SHORTOPTS,
+	while ((opt = getopt_long(argc, argv, "+" TOOL_SHORTOPT_NAME "t:f:B:U" TOOL_SHORTOPTS,
 				  options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
@@ -53,6 +58,9 @@ int main(int argc, char **argv)
 			break;
 		case 'B':
 			opts.storage.backend = optarg;
+			break;
+		case 'U':
+			opts.flags |= MGR_CREATE_UNPRIVILEGED;
 			break;
 		default:
 			if (!tool_storage_option(&t, opt, optarg, &opts.storage))

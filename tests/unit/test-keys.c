@@ -75,6 +75,8 @@ static const struct sample samples[] = {
 	  "unknown namespace \"bogus\"" },
 	{ "namespace.keep", "namespace.keep", "user time", "time user", "net2", NULL,
 	  "unknown namespace" },
+	{ "idmap", "idmap", "u 0 100000 65536", "u 0 100000 65536", "x 0 1 2", NULL,
+	  "expected \"u\" or \"g\"" },
 	/* only an empty value: set clears, get gives nothing */
 	{ "net", "net", "", NULL, "x", NULL, "empty" },
 	{ "net.N.type", "net.3.type", "veth", "veth", "tunnel", NULL, "unknown network type" },

@@ -104,6 +104,8 @@ const char *const *mgr_config_keys(void);
 
 enum {
 	MGR_CREATE_QUIET = 1 << 0, /* template output to the log, not the terminal */
+	MGR_CREATE_UNPRIVILEGED = 1 << 1, /* mgr.idmap = auto: a user namespace with a
+					     range of root's subordinate ids */
 };
 
 /* Where and how a new root filesystem is made (create and clone). */
@@ -334,7 +336,8 @@ enum {
 	MGR_ATTACH_NS_IPC = 1 << 3,
 	MGR_ATTACH_NS_NET = 1 << 4,
 	MGR_ATTACH_NS_CGROUP = 1 << 5,
-	MGR_ATTACH_NS_ALL = (1 << 6) - 1,
+	MGR_ATTACH_NS_USER = 1 << 6, /* joined with any other when init has its own */
+	MGR_ATTACH_NS_ALL = (1 << 7) - 1,
 };
 
 /* What the command keeps of the caller's privileges (elevated). */

@@ -54,6 +54,11 @@ int cgroup_attach(struct cgroup *cg, pid_t pid);
 int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_enter_self(struct cgroup *cg, bool in_unified);
 
+/* Hand the container's cgroup directories (and the files that move
+ * processes and enable controllers below them) to uid:gid, the host ids of
+ * a user namespace's root, so that its init can use them. */
+int cgroup_delegate(struct cgroup *cg, uid_t uid, gid_t gid);
+
 /* True when no process is left in the container's cgroup. */
 bool cgroup_is_empty(struct cgroup *cg);
 /* SIGKILL every process in the cgroup, repeating until it is empty

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,36 @@ int cgroup_enter_self(struct cgroup *cg, bool in_unified)
 		r = cgroup_write(cg->paths[i], unified ? "cgroup.procs" : "tasks", "0");
 		if (r < 0)
 			return r;
+	}
+	return 0;
+}
+
+int cgroup_delegate(struct cgroup *cg, uid_t uid, gid_t gid)
+{
+	/* What a container's root needs to move its processes and make
+	 * cgroups below its own; the limits stay the host's. */
+	static const char *const files[] = { "tasks", "cgroup.procs", "cgroup.clone_children",
+					     "cgroup.subtree_control", "cgroup.threads" };
+
+	for (size_t i = 0; i < cg->host->n_hier; i++) {
+		int dfd = open(cg->paths[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd < 0)
+			return -errno;
+		if (fchown(dfd, uid, gid) < 0) {
+			int r = -errno;
+
+			close(dfd);
+			return r;
+		}
+		for (size_t f = 0; f < ARRAY_SIZE(files); f++)
+			if (fchownat(dfd, files[f], uid, gid, 0) < 0 && errno != ENOENT) {
+				int r = -errno;
+
+				close(dfd);
+				return r;
+			}
+		close(dfd);
 	}
 	return 0;
 }

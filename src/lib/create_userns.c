@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A new container with a user namespace (mgr.idmap): "idmap = auto" made
+ * a range of root's subordinate ids that no other container of the same
+ * path maps, and the rootfs the template made shifted into it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "idmap.h"
+#include "storage/storage.h"
+#include "util/fileio.h"
+
+/* Replace "auto" by the maps of a free range, in the config file too.
+ * The container path is locked meanwhile, so that two creates do not
+ * pick the same range. */
+static int idmap_settle(struct mgr_container *c)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_free_ char *text = NULL;
+	struct conf_error err = { "" };
+	unsigned long base;
+	char why[512], line[80];
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	lock = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		return container_error(c, -errno, "Failed to lock \"%s\"", c->path);
+	r = idmap_pick_range(c->path, IDMAP_DEFAULT_RANGE, &base, why, sizeof(why));
+	if (r < 0)
+		return container_error_msg(c, r, why);
+	r = conf_clear_item(c->conf, "mgr.idmap");
+	for (int i = 0; i < 2 && r == 0; i++) {
+		snprintf(line, sizeof(line), "%c 0 %lu %u", i == 0 ? 'u' : 'g', base,
+			 IDMAP_DEFAULT_RANGE);
+		r = conf_set_item(c->conf, "mgr.idmap", line, &err);
+	}
+	if (r < 0)
+		return container_error(c, r, "Failed to set mgr.idmap");
+	f = open_memstream(&text, &len);
+	if (!f)
+		return container_error(c, -ENOMEM, "Failed to write the config");
+	r = conf_write(c->conf, f);
+	fclose(f);
+	if (r == 0)
+		r = write_file_atomic(c->config_file, text, 0640);
+	return r < 0 ? container_error(c, r, "Failed to write \"%s\"", c->config_file) : 0;
+}
+
+int create_userns_check(struct mgr_container *c, const struct storage *s)
+{
+	if (storage_is_block(s))
+		return container_error(c, -EOPNOTSUPP,
+				       "A container with a user namespace (mgr.idmap) cannot mount a "
+				       "filesystem on a block device: use the dir or btrfs backend");
+	return 0;
+}
+
+int create_userns_finish(struct mgr_container *c, const struct storage *s)
+{
+	_cleanup_close_ int rootfd = -1;
+	int r;
+
+	if (c->conf->idmap_auto && c->conf->n_idmaps == 0) {
+		r = idmap_settle(c);
+		if (r < 0)
+			return r;
+	}
+	if (c->conf->n_idmaps == 0)
+		return 0;
+	rootfd = s->ops->open_root(s);
+	if (rootfd < 0)
+		return container_error(c, rootfd, "Failed to open the rootfs \"%s\"", s->spec);
+	r = idmap_shift_tree(rootfd, NULL, 0, c->conf->idmaps, c->conf->n_idmaps);
+	if (r < 0)
+		return container_error(c, r, "Failed to shift the owners of \"%s\" into the "
+					     "container's id range", s->spec);
+	return 0;
+}
