@@ -137,8 +137,32 @@ clone_boots() {
 	assert_no_leftovers deb3
 }
 
+unprivileged_boots() {
+	# In a user namespace, its ids from the test's own subordinate ranges.
+	export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
+	echo "root:3000000:1000000" | tee "$MGR_SUBUID_FILE" >"$MGR_SUBGID_FILE"
+	assert_succeeds t_mgr create -n debu -U -t debian -- -r bookworm
+	local base
+	base=$(awk '$1 ~ /idmap$/ && $3 == "u" { print $5 }' "$T_PATH/debu/config")
+	[[ $base -ge 3000000 ]] || t_fail "no range from the test's subuid file: \"$base\""
+	assert_eq "$base" "$(stat -c %u "$T_PATH/debu/rootfs/etc/passwd")"
+	assert_eq "4755" "$(stat -c %a "$T_PATH/debu/rootfs/usr/bin/passwd")" "setuid kept"
+	assert_succeeds t_mgr start -n debu
+	systemd_running debu
+	assert_eq "" "$(in_ct debu systemctl --failed --no-legend --plain)" "failed units"
+	assert_eq "$base" "$(awk '/^Uid:/{print $2}' "/proc/$(t_mgr info -n debu -p -H)/status")"
+	assert_eq 0 "$(t_mgr attach -n debu -- id -u)"
+	assert_eq "0 42" "$(t_mgr attach -n debu -- stat -c '%u %g' /etc/shadow)" "owner and group shadow"
+	# journald and logind's ways of running services work as root inside.
+	assert_succeeds t_mgr attach -n debu -- systemd-run --wait -q -p DynamicUser=yes true
+	assert_succeeds t_mgr stop -n debu -t 30
+	assert_succeeds t_mgr destroy -n debu
+	assert_no_leftovers debu
+}
+
 t_case "a Debian guest boots systemd to running and halts cleanly" boots_cleanly
 t_case "systemctl reboot inside brings it back" reboots_from_inside
 t_case "a login on tty1 through mgr-console" console_login
 t_case "a second create comes from the cache in seconds" cached_create_is_fast
 t_case "a copy of a guest boots with its own host keys" clone_boots
+t_case "an unprivileged Debian guest boots to running" unprivileged_boots

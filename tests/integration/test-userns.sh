@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Unprivileged containers: mgr-create --unprivileged picks a range of
+# root's subordinate ids, shifts the rootfs into it, and init runs as the
+# root of a user namespace that owns its other namespaces.
+#
+# The subordinate ids come from files of the test's own
+# (MGR_SUBUID_FILE, MGR_SUBGID_FILE), not from the host's /etc/subuid.
+
+. "$(dirname "$0")/lib.sh"
+
+export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
+echo "root:2000000:262144" >"$MGR_SUBUID_FILE"
+echo "root:2000000:262144" >"$MGR_SUBGID_FILE"
+
+# The host uid that NAME's config maps the container's root to.
+host_root() {
+	awk '$1 ~ /idmap$/ && $3 == "u" && $4 == 0 { print $5 }' "$T_PATH/$1/config"
+}
+
+unprivileged_boots() {
+	assert_succeeds t_mgr create -n un1 -t busybox -f "$T_LO_CONF" -U
+	local base
+	base=$(host_root un1)
+	assert_eq 2031616 "$base" "the first 65536-aligned range inside root's"
+	assert_contains "$(cat "$T_PATH/un1/config")" "mgr.idmap = g 0 2031616 65536"
+	assert_not_contains "$(cat "$T_PATH/un1/config")" "idmap = auto"
+	# On the host the files belong to the range.
+	assert_eq "$base:$base" "$(stat -c %u:%g "$T_PATH/un1/rootfs/bin/busybox")"
+	assert_eq "$base" "$(stat -c %u "$T_PATH/un1/rootfs")"
+	assert_succeeds t_mgr start -n un1
+	local pid
+	pid=$(t_mgr info -n un1 -p -H)
+	assert_eq "0 $base 65536" "$(awk '{print $1, $2, $3}' "/proc/$pid/uid_map")"
+	assert_eq "0 $base 65536" "$(awk '{print $1, $2, $3}' "/proc/$pid/gid_map")"
+	assert_eq "$base" "$(awk '/^Uid:/{print $2}' "/proc/$pid/status")" "init's uid on the host"
+	# Its other namespaces belong to its user namespace.
+	[[ $(readlink "/proc/$pid/ns/user") != "$(readlink /proc/self/ns/user)" ]] ||
+		t_fail "init is in the host's user namespace"
+	# Inside, root is 0 and owns its files.
+	assert_eq "0 0" "$(t_mgr attach -n un1 -- sh -c 'echo $(id -u) $(id -g)')"
+	assert_eq "0:0" "$(t_mgr attach -n un1 -- stat -c %u:%g /bin/busybox)"
+	assert_succeeds t_mgr attach -n un1 -- sh -c 'echo hi > /root/made; chown 1000:1000 /root/made'
+	assert_eq "$((base + 1000)):$((base + 1000))" "$(stat -c %u:%g "$T_PATH/un1/rootfs/root/made")"
+	# Its console and ttys are its root's.
+	assert_eq "0" "$(t_mgr attach -n un1 -- stat -c %u /dev/console)"
+	assert_eq "0" "$(t_mgr attach -n un1 -- stat -c %u /dev/tty1)"
+	# Its cgroup is delegated: root inside makes a child cgroup.
+	local hier
+	for hier in pids memory unified systemd; do
+		[[ -d /sys/fs/cgroup/$hier/mgr.payload.un1 ]] || continue
+		assert_eq "$base" "$(stat -c %u "/sys/fs/cgroup/$hier/mgr.payload.un1")"
+	done
+	if [[ -d /sys/fs/cgroup/pids/mgr.payload.un1 ]]; then
+		assert_succeeds t_mgr attach -n un1 -- mkdir /sys/fs/cgroup/pids/child
+		assert_succeeds t_mgr attach -n un1 -- sh -c 'echo $$ > /sys/fs/cgroup/pids/child/cgroup.procs'
+		# ... but cannot raise its own limits.
+		assert_fails t_mgr attach -n un1 -- sh -c 'echo max > /sys/fs/cgroup/pids/pids.max'
+	fi
+	# Capabilities count only in its own namespaces.
+	assert_fails t_mgr attach -n un1 -- sh -c 'echo 1 > /proc/sys/kernel/panic'
+	assert_fails t_mgr attach -n un1 -- mknod /tmp/blk b 7 0
+	assert_succeeds t_mgr stop -n un1
+	assert_no_leftovers un1
+}
+
+ranges_are_disjoint() {
+	assert_succeeds t_mgr create -n un2 -t busybox -f "$T_LO_CONF" -U
+	assert_succeeds t_mgr create -n un3 -t busybox -f "$T_LO_CONF" -U
+	local a b
+	a=$(host_root un2)
+	b=$(host_root un3)
+	[[ -n $a && -n $b && $a != "$b" ]] || t_fail "un2 and un3 got the ranges \"$a\" and \"$b\""
+	[[ $(((a > b ? a - b : b - a))) -ge 65536 ]] || t_fail "the ranges $a and $b overlap"
+	# Both run at once, each seeing only its own files as root's.
+	assert_succeeds t_mgr start -n un2
+	assert_succeeds t_mgr start -n un3
+	assert_eq "$b" "$(awk '/^Uid:/{print $2}' "/proc/$(t_mgr info -n un3 -p -H)/status")"
+	assert_succeeds t_mgr stop -n un2 -k
+	assert_succeeds t_mgr stop -n un3 -k
+	assert_succeeds t_mgr destroy -n un2
+	assert_succeeds t_mgr destroy -n un3
+	assert_no_leftovers un2 un3
+}
+
+# A template of the test's own: a setuid binary, file capabilities and an
+# ACL naming a user follow the shift.
+shift_keeps_special_bits() {
+	command -v setcap >/dev/null && command -v setfacl >/dev/null ||
+		t_skip "setcap (libcap2-bin) or setfacl (acl) is not installed"
+	local tpl=$T_WORK/special-template
+	cat >"$tpl" <<-'EOF'
+		#!/bin/sh
+		set -e
+		for a in "$@"; do case $a in --rootfs=*) r=${a#--rootfs=} ;; esac; done
+		mkdir -p "$r/bin"
+		cp /bin/busybox "$r/bin/" 2>/dev/null || cp "$(command -v busybox)" "$r/bin/"
+		cp "$r/bin/busybox" "$r/bin/suid"; chmod 4755 "$r/bin/suid"
+		cp "$r/bin/busybox" "$r/bin/sgid"; chmod 2755 "$r/bin/sgid"
+		cp "$r/bin/busybox" "$r/bin/capped"; setcap cap_net_raw=ep "$r/bin/capped"
+		touch "$r/acl"; setfacl -m u:1000:rw,g:33:r "$r/acl"
+		chown 1000:33 "$r/acl"
+	EOF
+	chmod +x "$tpl"
+	assert_succeeds t_mgr create -n sp1 -t "$tpl" -f "$T_LO_CONF" -U
+	local base r=$T_PATH/sp1/rootfs
+	base=$(host_root sp1)
+	assert_eq "4755 $base" "$(stat -c '%a %u' "$r/bin/suid")" "setuid bit and owner"
+	assert_eq "2755 $base" "$(stat -c '%a %g' "$r/bin/sgid")" "setgid bit and group"
+	# Revision 3 capabilities whose root is the container's root.
+	local caps
+	caps=$(getfattr --absolute-names -e hex -n security.capability "$r/bin/capped" | sed -n 's/^security.capability=0x//p')
+	[[ ${caps:0:8} == 01000003 ]] || t_fail "capabilities are not revision 3: $caps"
+	assert_eq "$(printf '%08x' "$base" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')" "${caps:40:8}" "rootid"
+	local acl
+	acl=$(getfacl -n "$r/acl" 2>/dev/null)
+	assert_contains "$acl" "user:$((base + 1000)):rw-"
+	assert_contains "$acl" "group:$((base + 33)):r--"
+	assert_eq "$((base + 1000)):$((base + 33))" "$(stat -c %u:%g "$r/acl")"
+	assert_no_leftovers sp1
+}
+
+no_subordinate_ids() {
+	: >"$T_WORK/empty"
+	assert_fails -e "root has no subordinate uids" \
+		env MGR_SUBUID_FILE="$T_WORK/empty" mgr-create -P "$T_PATH" -n nosub -t busybox -U
+	assert_contains "$T_OUT" "$T_WORK/empty"
+	[[ ! -e $T_PATH/nosub ]] || t_fail "a half-made container was left"
+	# A range that is full.
+	echo "root:3014656:65536" >"$T_WORK/small"
+	assert_succeeds env MGR_SUBUID_FILE="$T_WORK/small" MGR_SUBGID_FILE="$T_WORK/small" \
+		mgr-create -P "$T_PATH" -n fits -t busybox -U
+	echo fits >>"$T_WORK/names"
+	assert_fails -e "No free range of 65536 ids" \
+		env MGR_SUBUID_FILE="$T_WORK/small" MGR_SUBGID_FILE="$T_WORK/small" \
+		mgr-create -P "$T_PATH" -n full -t busybox -U
+	[[ ! -e $T_PATH/full ]] || t_fail "a half-made container was left"
+	assert_no_leftovers fits full nosub
+}
+
+bad_maps_refused() {
+	assert_succeeds t_mgr create -n bad1 -t busybox -f "$T_LO_CONF"
+	local cfg=$T_PATH/bad1/config
+	cp "$cfg" "$T_WORK/config.orig"
+	# Not shifted: the rootfs is still the host root's.
+	printf 'mgr.idmap = u 0 2500000 65536\nmgr.idmap = g 0 2500000 65536\n' >>"$cfg"
+	assert_fails -e "were not shifted" t_mgr start -n bad1
+	assert_eq STOPPED "$(t_mgr info -n bad1 -s -H)"
+	# Maps without root, overlapping lines, bad lines.
+	cp "$T_WORK/config.orig" "$cfg"
+	printf 'mgr.idmap = u 1 2500000 65536\nmgr.idmap = g 0 2500000 65536\n' >>"$cfg"
+	assert_fails -e "maps the container's uid 0" t_mgr start -n bad1
+	cp "$T_WORK/config.orig" "$cfg"
+	printf 'mgr.idmap = u 0 2500000 65536\nmgr.idmap = u 10 2600000 10\nmgr.idmap = g 0 2500000 65536\n' >>"$cfg"
+	assert_fails -e "overlap" t_mgr start -n bad1
+	cp "$T_WORK/config.orig" "$cfg"
+	echo 'mgr.idmap = x 0 2500000 65536' >>"$cfg"
+	assert_fails -e "expected \"u\" or \"g\"" t_mgr start -n bad1
+	assert_contains "$T_OUT" "config:"
+	cp "$T_WORK/config.orig" "$cfg"
+	echo 'mgr.idmap = auto' >>"$cfg"
+	assert_fails -e "has no range yet" t_mgr start -n bad1
+	# A block device rootfs cannot be mounted in a user namespace.
+	assert_fails -e "block device" t_mgr create -n bad2 -t busybox -B loop -U
+	[[ ! -e $T_PATH/bad2 ]] || t_fail "a half-made container was left"
+	assert_no_leftovers bad1 bad2
+}
+
+t_case "an unprivileged container boots as root of its own user namespace" unprivileged_boots
+t_case "two unprivileged containers get disjoint ranges" ranges_are_disjoint
+t_case "the shift keeps setuid bits, file capabilities and ACLs" shift_keeps_special_bits
+t_case "no or no free subordinate ids: a clear error, nothing made" no_subordinate_ids
+t_case "bad or unshifted maps fail the start with a reason" bad_maps_refused
