@@ -109,6 +109,18 @@ default_network() {
 	fi
 }
 
+# Subordinate ids for unprivileged containers (mgr-create -U): root gets a
+# range of its own unless it has one.
+subordinate_ids() {
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		if ! grep -qE '^(root|0):' "$f" 2>/dev/null; then
+			say "Giving root the ids 1000000-1000999999 in $f (unprivileged containers)"
+			echo "root:1000000:1000000000" >>"$f"
+		fi
+	done
+}
+
 container_state() {
 	mgr-info -n "$CONTAINER" -s -H 2>/dev/null || true
 }
@@ -146,6 +158,7 @@ EOF
 install_deps
 [[ $deps_only == yes ]] && exit 0
 build_and_install
+subordinate_ids
 default_network
 [[ $container == yes ]] && first_container
 say "Done"
