@@ -102,12 +102,21 @@ static bool word_at(const char *text, const char *where, size_t n)
 }
 
 /* Replace etc/name by a new file holding text (through an overlay, the
- * lower's file gets a whiteout). */
+ * lower's file gets a whiteout), owned like etc: by the container's root,
+ * also when that is a user namespace's. */
 static int file_replace(int etc, const char *name, const char *text, mode_t mode)
 {
+	struct stat st;
+	int r;
+
+	if (fstat(etc, &st) < 0)
+		return -errno;
 	if (unlinkat(etc, name, 0) < 0 && errno != ENOENT)
 		return -errno;
-	return create_file_at(etc, name, text, mode);
+	r = create_file_at(etc, name, text, mode);
+	if (r == 0 && fchownat(etc, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	return r;
 }
 
 /* The name in /etc/hostname (a regular file of the guest's), when it is
@@ -398,6 +407,10 @@ static int clone_into(struct mgr_container *c, struct mgr_container *n, const st
 		return r;
 	}
 	r = flags & CLONE_KEEP_IDENTITY ? 0 : rootfs_identity(c, to, n->name, flags);
+	/* A range of its own, unless it is an overlay over the source's
+	 * files, which must keep their owners. */
+	if (r == 0 && !(flags & CLONE_KEEP_IDENTITY) && to->ops != &storage_overlay_ops)
+		r = clone_userns_settle(n, to);
 	if (r == 0 && snapshot &&
 	    (to->ops == &storage_overlay_ops ||
 	     (to->ops->depends_on && to->ops->depends_on(to, from)))) {

@@ -38,6 +38,9 @@ struct storage;
  * picks the range of "idmap = auto" and shifts the rootfs into it. */
 int create_userns_check(struct mgr_container *c, const struct storage *s);
 int create_userns_finish(struct mgr_container *c, const struct storage *s);
+/* A copy n of a container with mgr.idmap, its rootfs s filled: a range of
+ * its own, and s shifted from the source's range into it. */
+int clone_userns_settle(struct mgr_container *n, const struct storage *s);
 
 /* An internal mgr_clone() flag, with MGR_CLONE_KEEPNAME and
  * MGR_CLONE_KEEPMACADDR for a snapshot (mgr_snapshot()) that is the same

@@ -2,13 +2,16 @@
 /*
  * A new container with a user namespace (mgr.idmap): "idmap = auto" made
  * a range of root's subordinate ids that no other container of the same
- * path maps, and the rootfs the template made shifted into it.
+ * path maps, and the rootfs the template made shifted into it; a copy of
+ * an unprivileged container gets a range of its own the same way.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -61,6 +64,36 @@ int create_userns_check(struct mgr_container *c, const struct storage *s)
 		return container_error(c, -EOPNOTSUPP,
 				       "A container with a user namespace (mgr.idmap) cannot mount a "
 				       "filesystem on a block device: use the dir or btrfs backend");
+	return 0;
+}
+
+int clone_userns_settle(struct mgr_container *n, const struct storage *s)
+{
+	_cleanup_free_ struct conf_idmap *old = NULL;
+	_cleanup_close_ int rootfd = -1;
+	size_t nold;
+	int r;
+
+	r = mgr_load_config_file(n, n->config_file);
+	if (r < 0)
+		return r;
+	nold = n->conf->n_idmaps;
+	if (nold == 0)
+		return 0;
+	old = malloc(nold * sizeof(*old));
+	if (!old)
+		return container_error(n, -ENOMEM, "Failed to copy the idmap");
+	memcpy(old, n->conf->idmaps, nold * sizeof(*old));
+	r = idmap_settle(n);
+	if (r < 0)
+		return r;
+	rootfd = s->ops->open_root(s);
+	if (rootfd < 0)
+		return container_error(n, rootfd, "Failed to open the rootfs \"%s\"", s->spec);
+	r = idmap_shift_tree(rootfd, old, nold, n->conf->idmaps, n->conf->n_idmaps);
+	if (r < 0)
+		return container_error(n, r, "Failed to shift the owners of \"%s\" into the "
+					     "container's id range", s->spec);
 	return 0;
 }
 

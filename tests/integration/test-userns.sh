@@ -83,6 +83,36 @@ ranges_are_disjoint() {
 	assert_no_leftovers un2 un3
 }
 
+copies_get_their_own_range() {
+	assert_succeeds t_mgr create -n cp1 -t busybox -f "$T_LO_CONF" -U
+	echo inside >"$T_PATH/cp1/rootfs/root/mine"
+	chown "$(host_root cp1)":"$(host_root cp1)" "$T_PATH/cp1/rootfs/root/mine"
+	echo theirs >"$T_PATH/cp1/rootfs/root/user-file"
+	chown "$(($(host_root cp1) + 1000))" "$T_PATH/cp1/rootfs/root/user-file"
+	assert_succeeds t_mgr copy -n cp1 -N cp2
+	local a b
+	a=$(host_root cp1)
+	b=$(host_root cp2)
+	[[ -n $b && $a != "$b" ]] || t_fail "the copy kept the range $a"
+	assert_eq "$b:$b" "$(stat -c %u:%g "$T_PATH/cp2/rootfs/root/mine")"
+	assert_eq "$((b + 1000))" "$(stat -c %u "$T_PATH/cp2/rootfs/root/user-file")"
+	# /etc/hostname, rewritten for the copy, is its root's.
+	assert_eq "$b cp2" "$(stat -c %u "$T_PATH/cp2/rootfs/etc/hostname") $(cat "$T_PATH/cp2/rootfs/etc/hostname")"
+	assert_eq "$a" "$(stat -c %u "$T_PATH/cp1/rootfs/root/mine")" "the source is untouched"
+	assert_succeeds t_mgr start -n cp2
+	assert_eq "0 inside" "$(t_mgr attach -n cp2 -- sh -c 'echo $(stat -c %u /root/mine) $(cat /root/mine)')"
+	assert_succeeds t_mgr stop -n cp2 -k
+	# An overlay snapshot reads the source's files: it keeps their range.
+	assert_succeeds t_mgr copy -n cp1 -N cp3 -s
+	assert_eq "$a" "$(host_root cp3)"
+	assert_succeeds t_mgr start -n cp3
+	assert_eq "0" "$(t_mgr attach -n cp3 -- stat -c %u /root/mine)"
+	assert_succeeds t_mgr stop -n cp3 -k
+	assert_succeeds t_mgr destroy -n cp3
+	assert_succeeds t_mgr destroy -n cp2
+	assert_no_leftovers cp1 cp2 cp3
+}
+
 # A template of the test's own: a setuid binary, file capabilities and an
 # ACL naming a user follow the shift.
 shift_keeps_special_bits() {
@@ -168,6 +198,7 @@ bad_maps_refused() {
 
 t_case "an unprivileged container boots as root of its own user namespace" unprivileged_boots
 t_case "two unprivileged containers get disjoint ranges" ranges_are_disjoint
+t_case "a copy gets a range of its own, an overlay snapshot shares it" copies_get_their_own_range
 t_case "the shift keeps setuid bits, file capabilities and ACLs" shift_keeps_special_bits
 t_case "no or no free subordinate ids: a clear error, nothing made" no_subordinate_ids
 t_case "bad or unshifted maps fail the start with a reason" bad_maps_refused

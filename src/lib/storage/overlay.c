@@ -52,7 +52,10 @@ static int overlay_create(const struct storage *s)
 	/* The upper's root carries the root directory's owner and mode. */
 	if (chown(s->upper, st.st_uid, st.st_gid) < 0 || chmod(s->upper, st.st_mode & 07777) < 0)
 		return -errno;
-	if (mkdir(s->work, 0700) < 0 || mkdir(s->mnt, 0755) < 0)
+	/* The work directory too: a user namespace's root mounts the overlay
+	 * with its own credentials and must be able to use both. */
+	if (mkdir(s->work, 0700) < 0 || chown(s->work, st.st_uid, st.st_gid) < 0 ||
+	    mkdir(s->mnt, 0755) < 0)
 		return -errno;
 	return 0;
 }
