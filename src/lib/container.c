@@ -28,15 +28,51 @@ static const char *env_or(const char *var, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
+/* For a user other than root: $XDG_VAR/mgr, or ~/FALLBACK/mgr (computed
+ * once into buf); NULL for root, who gets the configured paths. */
+static const char *user_dir(char *buf, size_t size, const char *xdg_var, const char *fallback)
+{
+	const char *base = getenv(xdg_var), *home = getenv("HOME");
+
+	if (geteuid() == 0)
+		return NULL;
+	if (!buf[0]) {
+		if (base && base[0] == '/')
+			snprintf(buf, size, "%s/mgr", base);
+		else if (fallback && home && home[0] == '/')
+			snprintf(buf, size, "%s/%s/mgr", home, fallback);
+		else if (!fallback)
+			snprintf(buf, size, "/run/user/%u/mgr", (unsigned)geteuid());
+		else
+			return NULL;
+	}
+	return buf;
+}
+
 _public_ const char *mgr_default_path(void)
 {
-	return env_or("MGR_PATH", MGR_CONTAINER_PATH);
+	static char buf[PATH_MAX];
+	const char *user = user_dir(buf, sizeof(buf), "XDG_DATA_HOME", ".local/share");
+
+	return env_or("MGR_PATH", user ? user : MGR_CONTAINER_PATH);
 }
 const char *mgr_template_dir(void) { return env_or("MGR_TEMPLATE_DIR", MGR_TEMPLATE_DIR); }
 const char *mgr_init_path(void) { return env_or("MGR_INIT_PATH", MGR_INIT_PATH); }
 const char *mgr_global_config(void) { return env_or("MGR_GLOBAL_CONFIG", MGR_GLOBAL_CONFIG); }
-const char *mgr_runtime_path(void) { return env_or("MGR_RUNTIME_PATH", MGR_RUNTIME_PATH); }
-const char *mgr_cache_path(void) { return env_or("MGR_CACHE_PATH", MGR_CACHE_PATH); }
+const char *mgr_runtime_path(void)
+{
+	static char buf[PATH_MAX];
+	const char *user = user_dir(buf, sizeof(buf), "XDG_RUNTIME_DIR", NULL);
+
+	return env_or("MGR_RUNTIME_PATH", user ? user : MGR_RUNTIME_PATH);
+}
+const char *mgr_cache_path(void)
+{
+	static char buf[PATH_MAX];
+	const char *user = user_dir(buf, sizeof(buf), "XDG_CACHE_HOME", ".cache");
+
+	return env_or("MGR_CACHE_PATH", user ? user : MGR_CACHE_PATH);
+}
 
 _public_ int mgr_name_check(const char *name, const char **ret_why)
 {

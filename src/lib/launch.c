@@ -67,6 +67,9 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 	r = conf_validate(c->conf, &err);
 	if (r < 0)
 		return container_error_msg(c, r, err.message);
+	r = rootless_check_start(c);
+	if (r < 0)
+		return r;
 	r = container_storage(c, &s);
 	if (r < 0)
 		return r;

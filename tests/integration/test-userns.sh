@@ -196,9 +196,37 @@ bad_maps_refused() {
 	assert_no_leftovers bad1 bad2
 }
 
+# A user other than root, in a container path of its own, is told which
+# piece the host does not give it; nothing is left behind.
+other_user_told_what_is_missing() {
+	local p=$T_WORK/nobody-path
+	mkdir -p "$p/nu1/rootfs"
+	printf 'mgr.rootfs.path = dir:%s/nu1/rootfs\nmgr.net.0.type = empty\n' "$p" >"$p/nu1/config"
+	chown -R 65534:65534 "$p"
+	chmod 755 "$T_WORK"
+	as_nobody() {
+		setpriv --reuid 65534 --regid 65534 --clear-groups \
+			env HOME=/nonexistent XDG_RUNTIME_DIR="$p/run" mgr-start -P "$p" -n nu1
+	}
+	assert_fails -e "Only root can start a container without a user namespace" as_nobody
+	printf 'mgr.idmap = u 0 2700000 65536\nmgr.idmap = g 0 2700000 65536\n' >>"$p/nu1/config"
+	echo 'mgr.net.0.type = veth' >>"$p/nu1/config"
+	assert_fails -e "mgr.net.0.type = veth needs root" as_nobody
+	echo 'mgr.net.0.type = empty' >>"$p/nu1/config"
+	assert_fails -e "\"/etc/subuid\" does not give uid 65534 the host uids 2700000-2765535" as_nobody
+	# Its own ids need no delegation; the cgroup is what this host lacks.
+	sed -i '/idmap/d' "$p/nu1/config"
+	printf 'mgr.idmap = u 0 65534 1\nmgr.idmap = g 0 65534 1\n' >>"$p/nu1/config"
+	# (It runs in the test's cgroup, root's: not delegated to it.)
+	assert_fails -e "No cgroup is delegated to uid 65534" as_nobody
+	[[ ! -e $p/run ]] || t_fail "a runtime directory was made: $(ls -R "$p/run")"
+	assert_no_leftovers nu1
+}
+
 t_case "an unprivileged container boots as root of its own user namespace" unprivileged_boots
 t_case "two unprivileged containers get disjoint ranges" ranges_are_disjoint
 t_case "a copy gets a range of its own, an overlay snapshot shares it" copies_get_their_own_range
 t_case "the shift keeps setuid bits, file capabilities and ACLs" shift_keeps_special_bits
 t_case "no or no free subordinate ids: a clear error, nothing made" no_subordinate_ids
 t_case "bad or unshifted maps fail the start with a reason" bad_maps_refused
+t_case "a user other than root is told what the host lacks" other_user_told_what_is_missing

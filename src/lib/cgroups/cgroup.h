@@ -54,6 +54,10 @@ int cgroup_attach(struct cgroup *cg, pid_t pid);
 int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_enter_self(struct cgroup *cg, bool in_unified);
 
+/* For a user other than root: 0 when its own cgroup is writable in every
+ * hierarchy (delegated to it), else -EACCES with why naming the first one
+ * that is not. */
+int cgroup_delegation_check(char *why, size_t whylen);
 /* Hand the container's cgroup directories (and the files that move
  * processes and enable controllers below them) to uid:gid, the host ids of
  * a user namespace's root, so that its init can use them. */
