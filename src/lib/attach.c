@@ -88,7 +88,9 @@ static int ns_join(const struct attach_ctx *a)
 
 static int identity_switch(const struct attach_ctx *a)
 {
-	if (setgroups(0, NULL) < 0 || setresgid(a->gid, a->gid, a->gid) < 0)
+	/* A user namespace whose maker may not set groups (setgroups "deny")
+	 * keeps the groups it has, none of which it maps. */
+	if ((setgroups(0, NULL) < 0 && errno != EPERM) || setresgid(a->gid, a->gid, a->gid) < 0)
 		return sync_error(a->sock, -errno, "Failed to switch to gid %u", (unsigned)a->gid);
 	if (setresuid(a->uid, a->uid, a->uid) < 0)
 		return sync_error(a->sock, -errno, "Failed to switch to uid %u", (unsigned)a->uid);

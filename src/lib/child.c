@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -214,6 +216,22 @@ static int exec_init(const struct start_ctx *ctx, char **env)
 	return exec_search(ctx->init_argv, env, EXEC_DEFAULT_PATH);
 }
 
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		r = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (r == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 /* In a new user namespace: wait for the maps, then become its root. */
 static int userns_enter_root(int sync_fd)
 {
@@ -221,8 +239,11 @@ static int userns_enter_root(int sync_fd)
 
 	if (r < 0)
 		return r;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return sync_error(sync_fd, -errno, "Failed to become root in the user namespace");
+	/* newgidmap denies setgroups() where a user maps only its own gid. */
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		return sync_error(sync_fd, -errno, "Failed to drop the supplementary groups");
 	return 0;
 }
 
@@ -262,7 +283,7 @@ static int child_setup(const struct child_args *a)
 	r = sync_expect(fd, SYNC_GO, NULL);
 	if (r < 0)
 		return r;
-	r = cgroup_enter_self(ctx->cg, a->in_unified);
+	r = a->in_cgroup ? 0 : cgroup_enter_self(ctx->cg, a->in_unified);
 	if (r < 0)
 		return sync_error(fd, r, "Failed to enter the cgroup of \"%s\"", a->c->name);
 	if ((a->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
@@ -275,6 +296,8 @@ static int child_setup(const struct child_args *a)
 	r = mounts_apply(rootfd, conf, fd);
 	if (r < 0)
 		return r;
+	if (a->lo_up && (r = loopback_up()) < 0)
+		return sync_error(fd, r, "Failed to bring lo up");
 	if (a->clone_flags & CLONE_NEWUTS) {
 		const char *host = conf->uts_name ? conf->uts_name : a->c->name;
 

@@ -40,6 +40,9 @@ struct storage;
  * work before anything is made; _finish (config loaded, rootfs filled)
  * picks the range of "idmap = auto" and shifts the rootfs into it. */
 int create_userns_check(struct mgr_container *c, const struct storage *s);
+/* The maps of "idmap = auto" now (c->conf loaded): for a user other than
+ * root, whose template runs under them. */
+int create_userns_settle(struct mgr_container *c);
 int create_userns_finish(struct mgr_container *c, const struct storage *s);
 /* A copy n of a container with mgr.idmap, its rootfs s filled: a range of
  * its own, and s shifted from the source's range into it. */

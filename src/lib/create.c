@@ -17,6 +17,7 @@
 #include "container.h"
 #include "storage/storage.h"
 #include "util/fileio.h"
+#include "userns_run.h"
 #include "util/strv.h"
 
 /* A template name is looked up as TEMPLATE_DIR/mgr-NAME; anything with a
@@ -47,7 +48,9 @@ static int template_run(struct mgr_container *c, const char *tpl, const struct s
 {
 	_cleanup_strv_free_ char **argv = NULL;
 	_cleanup_free_ char *a_path = NULL, *a_name = NULL, *a_rootfs = NULL;
-	int status;
+	struct userns_handshake h;
+	bool userns;
+	int status, r;
 	pid_t pid;
 
 	if (asprintf(&a_path, "--path=%s", c->dir) < 0 ||
@@ -61,14 +64,27 @@ static int template_run(struct mgr_container *c, const char *tpl, const struct s
 		if (strv_append(&argv, *a) < 0)
 			return container_error(c, -ENOMEM, "Failed to run the template");
 
+	/* A user other than root runs it as the root of the container's maps,
+	 * so that the files it makes have the container's ids. */
+	userns = geteuid() != 0 && c->conf && c->conf->n_idmaps > 0;
+	if (userns && (r = userns_handshake_open(&h)) < 0)
+		return container_error(c, r, "Failed to run the template");
 	pid = fork();
-	if (pid < 0)
-		return container_error(c, -errno, "Failed to run the template");
+	if (pid < 0) {
+		r = -errno;
+		if (userns)
+			userns_handshake_close(&h);
+		return container_error(c, r, "Failed to run the template");
+	}
 	if (pid == 0) {
 		sigset_t none;
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (userns && (userns_child_enter(&h) < 0 || chown(rootfs, 0, 0) < 0)) {
+			fprintf(stderr, "Failed to enter the container's user namespace: %m\n");
+			_exit(127);
+		}
 		if (storage_is_block(s) &&
 		    (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 		     s->ops->mount(s, rootfs) < 0))
@@ -90,6 +106,16 @@ static int template_run(struct mgr_container *c, const char *tpl, const struct s
 			execv(tpl, argv);
 		fprintf(stderr, "Failed to execute template \"%s\": %m\n", tpl);
 		_exit(127);
+	}
+	if (userns) {
+		r = userns_parent_map(&h, pid, c->conf->idmaps, c->conf->n_idmaps);
+		userns_handshake_close(&h);
+		if (r < 0) {
+			kill(pid, SIGKILL);
+			(void)waitpid(pid, &status, 0);
+			return container_error(c, r, "Failed to map the ids of the template's user "
+						     "namespace");
+		}
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -255,6 +281,15 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 			return container_error(c, mnt ? -errno : -ENOMEM,
 					       "Failed to create the template's rootfs directory");
 		rootfs = mnt;
+	}
+	/* A user other than root: the maps before the template, which runs
+	 * under them. */
+	if (userns && geteuid() != 0) {
+		r = mgr_load_config_file(c, c->config_file);
+		if (r == 0)
+			r = create_userns_settle(c);
+		if (r < 0)
+			return r;
 	}
 	if (tpl) {
 		r = template_run(c, tpl, s, rootfs, o->template_argv, o->flags & MGR_CREATE_QUIET);
@@ -429,6 +464,20 @@ static int snapshots_check(struct mgr_container *c, unsigned flags)
 	return 0;
 }
 
+struct files_remove {
+	struct mgr_container *c;
+	const struct storage *s;
+};
+
+/* The storage, then the directory. */
+static int files_remove(void *arg)
+{
+	const struct files_remove *f = arg;
+	int r = f->s ? f->s->ops->destroy(f->s) : 0;
+
+	return r < 0 ? r : rm_rf(f->c->dir);
+}
+
 _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 {
 	_cleanup_close_ int lock = -1;
@@ -460,15 +509,18 @@ _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 	}
 	/* A rootfs outside the container directory (--dir) goes too; an
 	 * overlay's lower stays, it belongs to another container. */
-	if (c->conf && c->conf->rootfs_path && *c->conf->rootfs_path &&
-	    storage_parse(c->conf->rootfs_path, &s) == 0) {
-		r = s->ops->destroy(s);
-		if (r < 0)
-			return container_error(c, r, "Failed to remove the rootfs \"%s\"", s->spec);
-	}
-	r = rm_rf(c->dir);
+	if (c->conf && c->conf->rootfs_path && *c->conf->rootfs_path)
+		(void)storage_parse(c->conf->rootfs_path, &s);
+	/* A user other than root removes its container's files as the
+	 * container's root, whose ids they have. */
+	if (geteuid() != 0 && c->conf && c->conf->n_idmaps > 0) {
+		struct files_remove f = { c, s };
+
+		r = userns_run(c->conf->idmaps, c->conf->n_idmaps, files_remove, &f);
+	} else
+		r = files_remove(&(struct files_remove){ c, s });
 	if (r < 0)
-		return container_error(c, r, "Failed to remove \"%s\"", c->dir);
+		return container_error(c, r, "Failed to remove \"%s\"", s ? s->spec : c->dir);
 	conf_free(c->conf);
 	c->conf = NULL;
 	return 0;

@@ -37,13 +37,21 @@ static int idmap_settle(struct mgr_container *c)
 	lock = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		return container_error(c, -errno, "Failed to lock \"%s\"", c->path);
-	r = idmap_pick_range(c->path, IDMAP_DEFAULT_RANGE, &base, why, sizeof(why));
-	if (r < 0)
+	unsigned long range = IDMAP_DEFAULT_RANGE;
+	bool own = false;
+
+	r = idmap_pick_range(c->path, range, &base, why, sizeof(why));
+	/* A user other than root without subordinate ids: its own ids are
+	 * the container's only ones (its root). */
+	if (r == -ENOENT && geteuid() != 0) {
+		own = true;
+		range = 1;
+	} else if (r < 0)
 		return container_error_msg(c, r, why);
 	r = conf_clear_item(c->conf, "mgr.idmap");
 	for (int i = 0; i < 2 && r == 0; i++) {
-		snprintf(line, sizeof(line), "%c 0 %lu %u", i == 0 ? 'u' : 'g', base,
-			 IDMAP_DEFAULT_RANGE);
+		snprintf(line, sizeof(line), "%c 0 %lu %lu", i == 0 ? 'u' : 'g',
+			 own ? (unsigned long)(i == 0 ? geteuid() : getegid()) : base, range);
 		r = conf_set_item(c->conf, "mgr.idmap", line, &err);
 	}
 	if (r < 0)
@@ -97,17 +105,23 @@ int clone_userns_settle(struct mgr_container *n, const struct storage *s)
 	return 0;
 }
 
+int create_userns_settle(struct mgr_container *c)
+{
+	if (c->conf->idmap_auto && c->conf->n_idmaps == 0)
+		return idmap_settle(c);
+	return 0;
+}
+
 int create_userns_finish(struct mgr_container *c, const struct storage *s)
 {
 	_cleanup_close_ int rootfd = -1;
 	int r;
 
-	if (c->conf->idmap_auto && c->conf->n_idmaps == 0) {
-		r = idmap_settle(c);
-		if (r < 0)
-			return r;
-	}
-	if (c->conf->n_idmaps == 0)
+	r = create_userns_settle(c);
+	if (r < 0)
+		return r;
+	/* A user other than root ran the template under the maps already. */
+	if (c->conf->n_idmaps == 0 || geteuid() != 0)
 		return 0;
 	rootfd = s->ops->open_root(s);
 	if (rootfd < 0)

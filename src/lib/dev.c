@@ -57,7 +57,7 @@ static int dev_node(int devfd, int rootfd, const char *name, unsigned maj, unsig
 static int dev_autodev(int rootfd, const struct mgr_conf *conf, char *err, size_t errlen)
 {
 	_cleanup_close_ int devfd = -1;
-	char data[64];
+	char data[64], *p;
 	mode_t old;
 	int r;
 
@@ -94,6 +94,11 @@ static int dev_autodev(int rootfd, const struct mgr_conf *conf, char *err, size_
 	else
 		snprintf(data, sizeof(data), "newinstance,ptmxmode=0666,mode=0620,gid=5");
 	r = mount_beneath(rootfd, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, data, 0);
+	/* A user namespace without a group 5 (tty): the ptys get root's group. */
+	if (r == -EINVAL && (p = strstr(data, ",gid=5"))) {
+		memmove(p, p + 6, strlen(p + 6) + 1);
+		r = mount_beneath(rootfd, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, data, 0);
+	}
 	if (r < 0) {
 		snprintf(err, errlen, "Failed to mount devpts on /dev/pts: %s", strerror(-r));
 		return r;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "idmap.h"
@@ -133,9 +134,56 @@ static int map_write(pid_t pid, const char *file, char type, const struct conf_i
 	return r;
 }
 
+/* A user other than root: newuidmap or newgidmap, which check the ids
+ * against /etc/subuid or /etc/subgid. */
+static int map_exec(pid_t pid, const char *prog, char type, const struct conf_idmap *v, size_t n)
+{
+	char *argv[3 + 3 * IDMAP_MAX + 1], ids[IDMAP_MAX * 3 + 1][16];
+	size_t k = 0, a = 0;
+	int status;
+	pid_t child;
+
+	argv[a++] = (char *)prog;
+	snprintf(ids[k], sizeof(ids[k]), "%d", (int)pid);
+	argv[a++] = ids[k++];
+	for (size_t i = 0; i < n && k + 3 <= ARRAY_SIZE(ids); i++) {
+		unsigned long f[3] = { v[i].nsid, v[i].hostid, v[i].range };
+
+		if (v[i].type != type)
+			continue;
+		for (int j = 0; j < 3; j++) {
+			snprintf(ids[k], sizeof(ids[k]), "%lu", f[j]);
+			argv[a++] = ids[k++];
+		}
+	}
+	argv[a] = NULL;
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		execvp(prog, argv);
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPERM;
+}
+
 int idmap_write(pid_t pid, const struct conf_idmap *v, size_t n)
 {
-	int r = map_write(pid, "uid_map", 'u', v, n);
+	int r;
 
+	if (geteuid() != 0) {
+		r = map_exec(pid, "newuidmap", 'u', v, n);
+		return r < 0 ? r : map_exec(pid, "newgidmap", 'g', v, n);
+	}
+	r = map_write(pid, "uid_map", 'u', v, n);
 	return r < 0 ? r : map_write(pid, "gid_map", 'g', v, n);
 }

@@ -32,8 +32,8 @@ long long idmap_to_host(const struct conf_idmap *v, size_t n, char type, unsigne
 /* The container's id of a host id, or IDMAP_INVALID; the id itself for n == 0. */
 long long idmap_to_ns(const struct conf_idmap *v, size_t n, char type, unsigned long id);
 
-/* Write /proc/PID/uid_map and gid_map (the caller is privileged over
- * pid's user namespace: root on the host). */
+/* Write /proc/PID/uid_map and gid_map: directly as root, through
+ * newuidmap and newgidmap (their stderr is the caller's) otherwise. */
 int idmap_write(pid_t pid, const struct conf_idmap *v, size_t n);
 
 /*

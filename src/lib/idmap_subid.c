@@ -5,9 +5,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "idmap.h"
@@ -41,9 +43,13 @@ static int spans_add(struct spans *s, unsigned long start, unsigned long count)
 	return 0;
 }
 
-/* root's lines ("root:100000:65536" or "0:...") of a subuid/subgid file. */
+/* The caller's lines ("root:100000:65536", or by uid "0:...") of a
+ * subuid/subgid file. */
 static int subid_read(const char *path, struct spans *ret)
 {
+	struct passwd *pw = getpwuid(geteuid());
+	char uid[16];
+
 	_cleanup_free_ char *text = NULL;
 	char *save = NULL;
 	int r = read_file(path, &text, NULL);
@@ -58,7 +64,8 @@ static int subid_read(const char *path, struct spans *ret)
 
 		if (sscanf(l, "%63[^:]:%lu:%lu", name, &start, &count) != 3 || count == 0)
 			continue;
-		if (!streq(name, "root") && !streq(name, "0"))
+		snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
+		if (!streq(name, uid) && !(pw && streq(name, pw->pw_name)))
 			continue;
 		r = spans_add(ret, start, count);
 		if (r < 0)
@@ -134,11 +141,14 @@ int idmap_pick_range(const char *container_path, unsigned long size, unsigned lo
 		goto out;
 	}
 	if (uids.n == 0 || gids.n == 0) {
+		struct passwd *pw = getpwuid(geteuid());
+		const char *who = pw ? pw->pw_name : "root";
+
 		snprintf(why, whylen,
-			 "root has no subordinate %s in \"%s\": add a range for containers, e.g. "
-			 "\"root:1000000:1000000000\" (usermod --add-subuids 1000000-1000999999 "
-			 "--add-subgids 1000000-1000999999 root)",
-			 uids.n == 0 ? "uids" : "gids", uids.n == 0 ? uidfile : gidfile);
+			 "%s has no subordinate %s in \"%s\": add a range for containers, e.g. "
+			 "\"%s:1000000:1000000000\" (usermod --add-subuids 1000000-1000999999 "
+			 "--add-subgids 1000000-1000999999 %s)",
+			 who, uids.n == 0 ? "uids" : "gids", uids.n == 0 ? uidfile : gidfile, who, who);
 		r = -ENOENT;
 		goto out;
 	}
@@ -157,7 +167,7 @@ int idmap_pick_range(const char *container_path, unsigned long size, unsigned lo
 	}
 	if (r < 0)
 		snprintf(why, whylen,
-			 "No free range of %lu ids is left in root's ranges of \"%s\" and \"%s\" "
+			 "No free range of %lu ids is left in the ranges of \"%s\" and \"%s\" "
 			 "(the containers of \"%s\" use them)",
 			 size, uidfile, gidfile, container_path);
 out:

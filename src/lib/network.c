@@ -177,7 +177,8 @@ int network_prepare(struct start_ctx *ctx)
 	int r;
 
 	ctx->net = NULL;
-	if (!(ctx->clone_flags & CLONE_NEWNET) || conf->n_nets == 0)
+	/* A user other than root has only a loopback, which init brings up. */
+	if (!(ctx->clone_flags & CLONE_NEWNET) || conf->n_nets == 0 || geteuid() != 0)
 		return 0;
 	net = calloc(1, sizeof(*net) + conf->n_nets * sizeof(net->nets[0]));
 	names = calloc(conf->n_nets, sizeof(*names));

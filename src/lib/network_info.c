@@ -85,6 +85,12 @@ _public_ int mgr_get_ips(struct mgr_container *c, const char *family, char ***re
 		fam = AF_INET6;
 	else
 		return container_error(c, 0, "Unknown address family \"%s\" (inet or inet6)", family);
+	/* A container of a user other than root has only a loopback (and
+	 * the user could not enter its network namespace from here). */
+	if (geteuid() != 0) {
+		*ret = calloc(1, sizeof(char *));
+		return *ret ? 0 : container_error(c, -ENOMEM, "Failed to list the addresses");
+	}
 	netns = init_netns(c);
 	if (netns < 0)
 		return netns;

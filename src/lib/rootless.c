@@ -92,10 +92,5 @@ int rootless_check_start(struct mgr_container *c)
 					       m->hostid + m->range - 1);
 	}
 	r = cgroup_delegation_check(why, sizeof(why));
-	if (r < 0)
-		return container_error_msg(c, r, why);
-	return container_error(c, -EOPNOTSUPP,
-			       "This host gives uid %u what a container needs, but starting one "
-			       "as a user other than root is not supported by this version of mgr",
-			       (unsigned)geteuid());
+	return r < 0 ? container_error_msg(c, r, why) : 0;
 }

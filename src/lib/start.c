@@ -19,6 +19,7 @@
 #include "network.h"
 #include "start.h"
 #include "sync.h"
+#include "userns_run.h"
 
 #define DEFAULT_NAMESPACES \
 	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
@@ -82,6 +83,11 @@ static gid_t root_gid(const struct mgr_conf *conf)
 	return (gid_t)idmap_to_host(conf->idmaps, conf->n_idmaps, 'g', 0);
 }
 
+static int terminals_to_root(void *term)
+{
+	return terminals_chown(term, 0, 0);
+}
+
 static int start_fail(struct start_ctx *ctx, int r)
 {
 	start_teardown(ctx);
@@ -95,7 +101,7 @@ int start_spawn(struct start_ctx *ctx)
 	bool console = !(conf->console_path && streq(conf->console_path, "none"));
 	int sv[2], flags = namespaces_wanted(conf), status, r, cgroup_fd;
 	struct sync_msg msg = { 0 };
-	bool in_unified;
+	bool in_unified, rootless = geteuid() != 0;
 	char why[512];
 
 	ctx->init_pid = 0;
@@ -103,10 +109,14 @@ int start_spawn(struct start_ctx *ctx)
 	ctx->net = NULL;
 	ctx->clone_flags = flags;
 	r = cgroup_create_begin(c->name, &ctx->cg);
+	/* A user other than root moves init into its cgroups itself, before
+	 * init's ids change: all of them are made first. */
+	if (r == 0 && rootless)
+		r = cgroup_create_finish(ctx->cg);
 	if (r < 0)
-		return container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
-							  : "Failed to create the cgroup of \"%s\"",
-				       c->name);
+		return start_fail(ctx, container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
+									: "Failed to create the cgroup of \"%s\"",
+						       c->name));
 	r = network_prepare(ctx);
 	if (r < 0)
 		return start_fail(ctx, r);
@@ -121,7 +131,9 @@ int start_spawn(struct start_ctx *ctx)
 	if (r < 0)
 		return start_fail(ctx, container_error(c, r, "Failed to allocate the console ptys"));
 	if (flags & CLONE_NEWUSER) {
-		r = terminals_chown(&ctx->term, root_uid(conf), root_gid(conf));
+		/* A user other than root does it as the container's root. */
+		r = rootless ? userns_run(conf->idmaps, conf->n_idmaps, terminals_to_root, &ctx->term)
+			     : terminals_chown(&ctx->term, root_uid(conf), root_gid(conf));
 		if (r < 0)
 			return start_fail(ctx, container_error(c, r, "Failed to give the console "
 								     "ptys to the container's root"));
@@ -143,7 +155,8 @@ int start_spawn(struct start_ctx *ctx)
 	if (ctx->init_pid == 0) {
 		struct child_args a = {
 			.c = c, .ctx = ctx, .sync_fd = sv[1], .clone_flags = flags,
-			.in_unified = in_unified,
+			.in_unified = in_unified, .in_cgroup = rootless,
+			.lo_up = rootless && (flags & CLONE_NEWNET),
 		};
 
 		close(sv[0]);
@@ -151,6 +164,13 @@ int start_spawn(struct start_ctx *ctx)
 	}
 	close(sv[1]);
 	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
+	if (rootless) {
+		r = cgroup_attach(ctx->cg, ctx->init_pid);
+		if (r < 0) {
+			container_error(c, r, "Failed to move init of \"%s\" into its cgroup", c->name);
+			goto kill;
+		}
+	}
 	if (flags & CLONE_NEWUSER) {
 		r = idmap_write(ctx->init_pid, conf->idmaps, conf->n_idmaps);
 		if (r < 0) {
@@ -169,12 +189,12 @@ int start_spawn(struct start_ctx *ctx)
 	r = network_create(ctx);
 	if (r < 0)
 		goto kill;
-	r = cgroup_create_finish(ctx->cg);
+	r = rootless ? 0 : cgroup_create_finish(ctx->cg);
 	if (r < 0) {
 		container_error(c, r, "Failed to create the cgroup of \"%s\"", c->name);
 		goto kill;
 	}
-	if (flags & CLONE_NEWUSER) {
+	if ((flags & CLONE_NEWUSER) && !rootless) {
 		r = cgroup_delegate(ctx->cg, root_uid(conf), root_gid(conf));
 		if (r < 0) {
 			container_error(c, r, "Failed to delegate the cgroup of \"%s\"", c->name);

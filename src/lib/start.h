@@ -57,6 +57,8 @@ struct child_args {
 	int sync_fd;
 	int clone_flags;
 	bool in_unified; /* cloned into the cgroup2 directory already */
+	bool in_cgroup;  /* moved into every cgroup by the parent */
+	bool lo_up;      /* bring the loopback up itself (no one else may) */
 };
 _noreturn_ void child_run(const struct child_args *a);
 

@@ -148,6 +148,10 @@ const char *cgroup_fd_path(int fd, char buf[static 32]);
 int cgroup_mount_hierarchy(struct cgroup *cg, size_t i, int parent_fd, const char *name,
 			   int mode, bool own_ns);
 
+/* ---- delegation.c */
+/* The directory of the caller's own cgroup in hierarchy h. */
+int cgroup_own_dir(const struct cgroup_hierarchy *h, char **ret);
+
 /* ---- freezer.c */
 /* Apply MGR_CGROUP_FREEZER to cg->freezer (-1: use cgroup.freeze). */
 void cgroup_freezer_choose(struct cgroup *cg);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cgroups/cgroup-internal.h"
@@ -58,7 +59,16 @@ static int cgroup_new(const char *name, struct cgroup **ret)
 	if (!cg->dir || !cg->paths)
 		return -ENOMEM;
 	for (size_t i = 0; i < host->n_hier; i++) {
-		cg->paths[i] = path_join(host->hier[i].mount, cg->dir);
+		/* A user other than root: below its own (delegated) cgroup. */
+		if (geteuid() != 0) {
+			_cleanup_free_ char *own = NULL;
+
+			r = cgroup_own_dir(&host->hier[i], &own);
+			if (r < 0)
+				return r;
+			cg->paths[i] = path_join(own, cg->dir);
+		} else
+			cg->paths[i] = path_join(host->hier[i].mount, cg->dir);
 		if (!cg->paths[i])
 			return -ENOMEM;
 		if (host->hier[i].unified && cg->unified < 0)

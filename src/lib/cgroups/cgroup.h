@@ -4,7 +4,8 @@
  * driver, picked once from what the host has mounted at /sys/fs/cgroup.
  *
  * Layout: the container's processes live in mgr.payload.NAME directly below
- * the root of every hierarchy the host has (every v1 hierarchy, including named
+ * the root (for a user other than root: below its own, delegated, cgroup)
+ * of every hierarchy the host has (every v1 hierarchy, including named
  * ones like name=systemd, plus the cgroup2 mount on a hybrid host).  The
  * directory is created before init is cloned and removed after the last
  * process is gone.

@@ -42,6 +42,21 @@ static const char *own_cgroup(const struct cgroup_hierarchy *h, char *text)
 	return NULL;
 }
 
+int cgroup_own_dir(const struct cgroup_hierarchy *h, char **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	const char *own;
+	int r = read_file("/proc/self/cgroup", &text, NULL);
+
+	if (r < 0)
+		return r;
+	own = own_cgroup(h, text);
+	if (!own)
+		return -ENOENT;
+	*ret = path_join(h->mount, own);
+	return *ret ? 0 : -ENOMEM;
+}
+
 int cgroup_delegation_check(char *why, size_t whylen)
 {
 	const struct cgroup_host *host;

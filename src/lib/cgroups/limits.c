@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -375,7 +376,9 @@ int cgroup_apply_limits(struct cgroup *cg, const struct mgr_conf *conf, char *er
 		r = limits_plan_apply(cg, &plan, err, errlen);
 		limits_plan_free(&plan);
 	}
-	if (r == 0)
+	/* Device rules need root; a user other than root runs containers in
+	 * a user namespace, where no device node can be made anyway. */
+	if (r == 0 && geteuid() == 0)
 		r = cgroup_apply_devices(cg, &conf->devices, err, errlen);
 	if (r < 0 && !err[0])
 		snprintf(err, errlen, "Failed to apply the cgroup limits: %s", strerror(-r));
