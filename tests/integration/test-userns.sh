@@ -223,6 +223,100 @@ other_user_told_what_is_missing() {
 	assert_no_leftovers nu1
 }
 
+# What systemd's Delegate=yes gives a user: a cgroup of its own in every
+# hierarchy, which its processes are in.  T_DELEGATED lists them.
+delegate_cgroups_to_nobody() {
+	local h d
+	T_DELEGATED=()
+	for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+		h=${h%/}
+		[[ -f $h/cgroup.procs ]] || continue
+		d=$h/mgrtest-nobody.$$
+		mkdir "$d" || return 1
+		if [[ -f $h/cpuset.cpus ]]; then
+			cat "$h/cpuset.cpus" >"$d/cpuset.cpus"
+			cat "$h/cpuset.mems" >"$d/cpuset.mems"
+			echo 1 >"$d/cgroup.clone_children"
+		fi
+		chown -R 65534:65534 "$d"
+		T_DELEGATED+=("$d")
+	done
+}
+
+undelegate_cgroups() {
+	local d
+	for d in "${T_DELEGATED[@]}"; do
+		[[ -d $d ]] || continue
+		find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$d" || t_fail "the delegated cgroup $d is not empty: $(find "$d" -mindepth 1 -type d)"
+	done
+}
+
+# nobody, with a home of its own; the test's tree as it is.
+as_user() {
+	setpriv --reuid 65534 --regid 65534 --clear-groups env -u MGR_SUBUID_FILE -u MGR_SUBGID_FILE HOME="$T_WORK/home" \
+		XDG_RUNTIME_DIR="$T_WORK/home/run" MGR_GLOBAL_CONFIG="$T_WORK/user.conf" "$@"
+}
+
+# A user's own container: created, booted, attached to, stopped and
+# destroyed as that user, in ~/.local/share/mgr, inside a cgroup root gave
+# it.  With subordinate ids of its own (a range in /etc/subuid, added for
+# the case and removed after it) and without (its own ids only).
+other_user_runs_its_own() {
+	mkdir -p "$T_WORK/home"
+	chown 65534:65534 "$T_WORK/home"
+	chmod 755 "$T_WORK"
+	printf 'mgr.net.0.type = empty\nmgr.mount.auto = proc:mixed sys:mixed cgroup:mixed\nmgr.autodev = 1\n' \
+		>"$T_WORK/user.conf"
+	delegate_cgroups_to_nobody || t_fail "could not delegate a cgroup to nobody"
+	local subid
+	for subid in /etc/subuid /etc/subgid; do
+		sed -i '/^nobody:3538944:/d' "$subid"
+	done
+	local rc=0
+	(
+		for d in "${T_DELEGATED[@]}"; do echo "$BASHPID" >"$d/cgroup.procs"; done
+		user_container nu2 65534 1
+		for subid in /etc/subuid /etc/subgid; do echo "nobody:3538944:65536" >>"$subid"; done
+		user_container nu3 3538944 65536
+	) || rc=$?
+	for subid in /etc/subuid /etc/subgid; do
+		sed -i '/^nobody:3538944:/d' "$subid"
+	done
+	undelegate_cgroups
+	[[ $rc -eq 0 ]] || t_fail "the user's container failed"
+	[[ -z $(ls -A "$T_WORK/home/.local/share/mgr") ]] || t_fail "files were left"
+	assert_no_leftovers nu2 nu3
+}
+
+# user_container NAME BASE COUNT: the whole life of one, as nobody.
+user_container() {
+	local name=$1 base=$2 count=$3 dir=$T_WORK/home/.local/share/mgr/$1
+	assert_succeeds as_user mgr-create -n "$name" -t busybox -U
+	assert_contains "$(cat "$dir/config")" "mgr.idmap = u 0 $base $count"
+	# The template ran as the container's root: no shift needed.
+	assert_eq "$base:$base" "$(stat -c %u:%g "$dir/rootfs/bin/busybox")"
+	assert_succeeds as_user mgr-start -n "$name"
+	assert_eq RUNNING "$(as_user mgr-info -n "$name" -s -H)"
+	local pid
+	pid=$(as_user mgr-info -n "$name" -p -H)
+	assert_eq "$base" "$(awk '/^Uid:/{print $2}' "/proc/$pid/status")"
+	assert_eq "0 $base $count" "$(awk '{print $1, $2, $3}' "/proc/$pid/uid_map")"
+	# In the delegated cgroup, not at the top.
+	grep -q "mgrtest-nobody.$$/mgr.payload.$name" "/proc/$pid/cgroup" ||
+		t_fail "init is not below the delegated cgroup: $(cat "/proc/$pid/cgroup")"
+	assert_eq "0" "$(as_user mgr-attach -n "$name" -- id -u)"
+	assert_contains "$(as_user mgr-attach -n "$name" -- ip link show lo)" "UP"
+	assert_eq "0" "$(as_user mgr-attach -n "$name" -- stat -c %u /dev/console)"
+	assert_succeeds as_user mgr-attach -n "$name" -- sh -c 'echo made > /root/file'
+	assert_eq "$base" "$(stat -c %u "$dir/rootfs/root/file")"
+	# Root's tools do not see it: it is the user's.
+	assert_not_contains "$(mgr-ls -1 2>/dev/null)" "$name"
+	assert_succeeds as_user mgr-stop -n "$name"
+	assert_succeeds as_user mgr-destroy -n "$name"
+	[[ ! -e $dir ]] || t_fail "$dir is left"
+}
+
 t_case "an unprivileged container boots as root of its own user namespace" unprivileged_boots
 t_case "two unprivileged containers get disjoint ranges" ranges_are_disjoint
 t_case "a copy gets a range of its own, an overlay snapshot shares it" copies_get_their_own_range
@@ -230,3 +324,4 @@ t_case "the shift keeps setuid bits, file capabilities and ACLs" shift_keeps_spe
 t_case "no or no free subordinate ids: a clear error, nothing made" no_subordinate_ids
 t_case "bad or unshifted maps fail the start with a reason" bad_maps_refused
 t_case "a user other than root is told what the host lacks" other_user_told_what_is_missing
+t_case "a user other than root runs its own container in a cgroup given to it" other_user_runs_its_own
