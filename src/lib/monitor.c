@@ -380,17 +380,40 @@ static void client_request(struct monitor *m, size_t i)
 	client_drop(m, i);
 }
 
-static void client_accept(struct monitor *m)
+/* Only root and the owner of the container (the user the monitor runs as)
+ * may talk to it, whatever the socket file's permissions let through: a
+ * process that can bypass them (CAP_DAC_OVERRIDE) is still another user. */
+static bool client_allowed(const struct monitor *m, int fd)
 {
-	int fd = accept4(m->setup->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		log_debug_errno(-errno, "\"%s\": refused a client without credentials: %m",
+				m->ctx->c->name);
+		return false;
+	}
+	if (cred.uid != 0 && cred.uid != geteuid()) {
+		log_debug("\"%s\": refused a client of uid %u (pid %d): neither root nor the owner",
+			  m->ctx->c->name, (unsigned)cred.uid, (int)cred.pid);
+		return false;
+	}
+	if (m->n_clients == MAX_CLIENTS) {
+		log_debug("\"%s\": refused a client: %d clients already", m->ctx->c->name,
+			  MAX_CLIENTS);
+		return false;
+	}
+	return true;
+}
+
+static void client_accept(struct monitor *m)
+{
+	int fd = accept4(m->setup->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
 	if (fd < 0)
 		return;
-	/* Only root and the owner of the container may talk to it. */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    (cred.uid != 0 && cred.uid != geteuid()) || m->n_clients == MAX_CLIENTS) {
+	/* Refused: closed without an answer. */
+	if (!client_allowed(m, fd)) {
 		close(fd);
 		return;
 	}

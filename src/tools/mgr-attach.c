@@ -203,6 +203,13 @@ int main(int argc, char **argv)
 	opts.extra_env = extra_env = list_strv(&t, &set_vars);
 	opts.keep_vars = keep = list_strv(&t, &keep_vars);
 
+	/* What enters the container runs from a sealed copy of this binary,
+	 * never from the host's file. */
+	r = mgr_exec_sealed(argv);
+	if (r < 0) {
+		tool_error(&t, "failed to run from a sealed copy of itself: %s", strerror(-r));
+		return EXIT_FAILURE;
+	}
 	c = tool_open(&t);
 	r = mgr_attach(c, &opts, argv + optind, &code);
 	if (r < 0) {

@@ -386,6 +386,18 @@ struct mgr_attach_options {
 int mgr_attach(struct mgr_container *c, const struct mgr_attach_options *opts,
 	       char *const argv[], int *ret_exit_code);
 
+/* Re-execute the calling program, with argv and the current environment,
+ * from a sealed in-memory copy of its own binary (memfd, sealed against
+ * writes, growing and shrinking), unless it already runs from one.  A
+ * process entering a container runs from its program's binary until it
+ * executes the command; from a sealed copy, a process of the container
+ * that gets hold of its /proc/PID/exe cannot write the host's binary
+ * through it.  Programs that call mgr_attach() call this first thing in
+ * main().  Returns 0 when already running from a sealed copy, does not
+ * return when the copy was executed, and returns -errno when no copy
+ * could be made or executed. */
+int mgr_exec_sealed(char *const argv[]);
+
 /* --- console ------------------------------------------------------------ */
 
 /* Attach stdin_fd/stdout_fd to a terminal of the running container:
