@@ -10,12 +10,18 @@
 T_BUILDDIR=$(dirname "$(command -v mgr-attach)")
 T_PROBE=$T_BUILDDIR/tests/integration/probe/mgr-probe
 
-# esc_ct NAME [CONFIG LINE]...: a running busybox container with the probe
-# as /mgr-probe.
+# Unprivileged containers take their ids from the test's own files.
+export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
+echo "root:4000000:1000000" | tee "$MGR_SUBUID_FILE" >"$MGR_SUBGID_FILE"
+
+# esc_ct [-U] NAME [CONFIG LINE]...: a running busybox container with the
+# probe as /mgr-probe; -U: an unprivileged one (a user namespace).
 esc_ct() {
-	local name=$1 line
+	local unpriv=() line
+	[[ $1 != -U ]] || { unpriv=(-U); shift; }
+	local name=$1
 	shift
-	assert_succeeds t_mgr create -n "$name" -t busybox
+	assert_succeeds t_mgr create -n "$name" -t busybox "${unpriv[@]}"
 	for line in "$@"; do
 		echo "$line" >>"$T_PATH/$name/config"
 	done
@@ -91,11 +97,16 @@ escape_disk() {
 	assert_refused 'EPERM|EACCES'
 }
 
+# Is the container's root the host's root (no user namespace)?
+host_root_inside() {
+	[[ $(awk '$1 == 0 { print $2 }' "/proc/$(t_mgr info -n "$1" -p -H)/uid_map") == 0 ]]
+}
+
 # No LSM on the host: nothing confines the mounts of a container whose
 # root is the host's root (it keeps CAP_SYS_ADMIN), only a user namespace
 # or an LSM policy would.
 no_mount_confinement() {
-	[[ $(awk '$1 == 0 { print $2 }' "/proc/$(t_mgr info -n "$1" -p -H)/uid_map") == 0 ]] &&
+	host_root_inside "$1" &&
 		! grep -qs '^Y' /sys/module/apparmor/parameters/enabled &&
 		[[ ! -e /sys/fs/selinux/enforce ]]
 }
@@ -227,6 +238,19 @@ escape_exe() {
 # The read-only /proc/sys and /sys stay read-only only as long as nothing
 # lets the container remount them: a user namespace or an LSM policy.
 escape_remount() {
+	if ! host_root_inside "$1"; then
+		# The root of a user namespace may remount what it mounted itself
+		# (its own read-only flag is not locked), but global settings
+		# stay the host root's: writing them fails all the same.
+		local core
+		core=$(cat /proc/sys/kernel/core_pattern)
+		t_mgr attach -n "$1" -- mount -o remount,bind,rw /proc/sys >/dev/null 2>&1 || true
+		probe "$1" write /proc/sys/kernel/core_pattern "|/mgr-probe-escaped"
+		t_mgr attach -n "$1" -- mount -o remount,bind,ro /proc/sys >/dev/null 2>&1 || true
+		assert_refused
+		assert_eq "$core" "$(cat /proc/sys/kernel/core_pattern)" "the host's core_pattern"
+		return
+	fi
 	probe "$1" remount /proc/sys
 	local out=$T_OUT rc=$T_RC
 	probe "$1" remount /sys
@@ -250,7 +274,7 @@ escape_probes() {
 	t_case "$name: the host's disk is not mounted" escape_disk_mount "$name"
 	t_case "$name: no global sysctl through /proc" escape_proc_sys "$name"
 	t_case "$name: no host setting under /sys" escape_sys "$name"
-	t_case "$name: /proc/sys and /sys are not remounted read-write" escape_remount "$name"
+	t_case "$name: /proc/sys and /sys give no host setting, remounted or not" escape_remount "$name"
 	[[ -z $peer ]] ||
 		t_case "$name: the processes of $peer are out of reach" escape_peer "$name" "$peer"
 	t_case "$name: host processes are out of reach, even of kill -1" \
@@ -327,14 +351,26 @@ symlinked_mount_target() {
 	assert_no_leftovers "$name"
 }
 
+# The same probes from the root of a user namespace (mgr-create -U).
+unprivileged_container() {
+	esc_ct -U esc-unpriv
+	local pid
+	pid=$(t_mgr info -n esc-unpriv -p -H)
+	[[ $(awk '$1 == 0 { print $2 }' "/proc/$pid/uid_map") -ge 4000000 ]] ||
+		t_fail "esc-unpriv has no user namespace: $(cat "/proc/$pid/uid_map")"
+}
+
 stop_all() {
 	assert_succeeds t_mgr stop -n esc-priv -k
 	assert_succeeds t_mgr stop -n esc-peer -k
-	assert_no_leftovers esc-priv esc-peer
+	assert_succeeds t_mgr stop -n esc-unpriv -k
+	assert_no_leftovers esc-priv esc-peer esc-unpriv
 }
 
 t_case "privileged busybox containers with the probe" privileged_containers
 escape_probes esc-priv esc-peer
+t_case "an unprivileged busybox container with the probe" unprivileged_container
+escape_probes esc-unpriv esc-peer
 t_case "the control socket refuses other users" control_socket_peers
 t_case "a symlinked mount.entry target does not reach the host" symlinked_mount_target
 t_case "the containers stop and leave nothing" stop_all
