@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "lsm/lsm.h"
 #include "monitor.h"
 #include "state.h"
 #include "storage/storage.h"
@@ -39,6 +40,10 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 	r = conf_validate(c->conf, &err);
 	if (r < 0)
 		return container_error_msg(c, r, err.message);
+	/* A label this host cannot give fails here, before anything is made. */
+	r = lsm_start_check(c);
+	if (r < 0)
+		return r;
 	r = container_storage(c, &s);
 	if (r < 0)
 		return r;
