@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/lib.sh"
 T_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
-export MGR_CONFIG_DIR=$T_SRCDIR/config
+export MGR_CONFIG_DIR=${MGR_CONFIG_DIR:-$T_SRCDIR/config}
 
 apparmor_active() {
 	[[ $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) == Y ]]
