@@ -24,7 +24,7 @@ DEPS=(
 	busybox-static debootstrap tmux
 	debian-archive-keyring wget openssh-client
 	iproute2 nftables dnsmasq-base
-	attr acl libcap2-bin uidmap
+	attr acl libcap2-bin uidmap apparmor
 	e2fsprogs btrfs-progs lvm2 thin-provisioning-tools
 )
 

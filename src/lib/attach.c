@@ -48,6 +48,7 @@ static void attach_ctx_done(struct attach_ctx *a)
 	closep(&a->sock);
 	cgroup_free(a->cg);
 	seccomp_policy_free(a->seccomp);
+	lsm_exec_free(a->lsm);
 	attach_user_done(&a->user);
 	strv_free(a->argv);
 	strv_free(a->env);
@@ -132,13 +133,16 @@ static int command_run(const struct attach_ctx *a)
 			return sync_report(a->sock, r, err);
 	}
 	/* Init's confinement, while CAP_SYS_ADMIN allows a filter without
-	 * no_new_privs (the LSM label will join it here). */
+	 * no_new_privs, and its LSM label, through the host's /proc. */
 	if (a->seccomp) {
 		r = seccomp_policy_load(a->seccomp, conf->seccomp_allow_nesting);
 		if (r < 0)
 			return sync_error(a->sock, r, "Failed to load the seccomp policy \"%s\"",
 					  conf->seccomp_profile);
 	}
+	r = lsm_exec_apply(a->lsm, err, sizeof(err));
+	if (r < 0)
+		return sync_report(a->sock, r, err);
 	r = identity_switch(a);
 	if (r < 0)
 		return r;
@@ -353,6 +357,12 @@ static int attach_prepare(struct attach_ctx *a, char *const argv[])
 		r = seccomp_policy_compile(c->conf->seccomp_profile, &a->seccomp, err, sizeof(err));
 		if (r < 0)
 			return container_error_msg(c, r, err);
+	}
+	/* The label init runs with, unless elevated. */
+	if (!(o->elevated & MGR_ATTACH_KEEP_LSM)) {
+		r = lsm_attach_prepare(c, a->procfd, &a->lsm);
+		if (r < 0)
+			return r;
 	}
 	caps_prepare();
 	return 0;

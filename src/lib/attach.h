@@ -12,7 +12,7 @@
  *            (CLONE_PARENT), in the container's PID namespace; reports the
  *            command's pid and exits
  *   command  pty of the container (interactive), working directory,
- *            seccomp filter [LSM label: not yet], bounding set, uid/gid,
+ *            bounding set, seccomp filter, init's LSM label (at exec), uid/gid,
  *            no_new_privs, exec
  *   caller   end-of-file on the (close-on-exec) socket: the command runs;
  *            relays the pty or just waits, and returns its exit code
@@ -29,6 +29,7 @@
 
 #include "cgroups/cgroup.h"
 #include "container.h"
+#include "lsm/lsm.h"
 #include "seccomp_policy.h"
 
 /* The user the command runs as, from the container's /etc/passwd. */
@@ -48,6 +49,7 @@ struct attach_ctx {
 	int ns_flags; /* CLONE_NEW* to join */
 	struct cgroup *cg;
 	struct seccomp_policy *seccomp; /* the container's, unless elevated */
+	struct lsm_exec *lsm;           /* init's label, unless elevated */
 
 	uid_t uid;
 	gid_t gid;

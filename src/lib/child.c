@@ -335,6 +335,10 @@ static int child_setup(const struct child_args *a)
 			return sync_error(fd, r, "Failed to load the seccomp policy \"%s\"",
 					  conf->seccomp_profile);
 	}
+	/* Through the host's /proc opened before: the container's may lie. */
+	r = lsm_exec_apply(ctx->lsm, err, sizeof(err));
+	if (r < 0)
+		return sync_report(fd, r, err);
 	r = identity_apply(conf, fd);
 	if (r < 0)
 		return r;

@@ -200,6 +200,13 @@ struct mgr_conf {
 	size_t n_idmaps;
 	int idmap_auto; /* "idmap = auto": mgr-create picks a range */
 
+	/* The LSM label init executes into (lsm/lsm.h says what unset means). */
+	char *apparmor_profile;        /* a profile name, "unconfined" or "generated" */
+	int apparmor_allow_nesting;    /* the generated profile lets it nest containers */
+	int apparmor_allow_incomplete; /* start unconfined where AppArmor is missing */
+	char *selinux_context;         /* USER:ROLE:TYPE[:LEVEL] */
+	int selinux_allow_incomplete;  /* start unlabelled where SELinux is missing */
+
 	int namespace_clone; /* CLONE_NEW* mask, 0 unset (default set) */
 	int namespace_keep;  /* CLONE_NEW* mask */
 

@@ -161,6 +161,11 @@ DECLARE_KEY(idmap);
 DECLARE_KEY(seccomp_profile);
 DECLARE_KEY(seccomp_allow_nesting);
 DECLARE_KEY(no_new_privs);
+DECLARE_KEY(apparmor_profile);
+DECLARE_KEY(apparmor_allow_nesting);
+DECLARE_KEY(apparmor_allow_incomplete);
+DECLARE_KEY(selinux_context);
+DECLARE_KEY(selinux_allow_incomplete);
 
 /* conf_keys_net.c */
 DECLARE_KEY(net);

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "idmap.h"
 #include "log.h"
+#include "lsm/lsm.h"
 #include "monitor.h"
 #include "state.h"
 #include "storage/storage.h"
@@ -68,6 +69,10 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 	if (r < 0)
 		return container_error_msg(c, r, err.message);
 	r = rootless_check_start(c);
+	if (r < 0)
+		return r;
+	/* A label this host cannot give fails here, before anything is made. */
+	r = lsm_start_check(c);
 	if (r < 0)
 		return r;
 	r = container_storage(c, &s);

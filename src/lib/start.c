@@ -127,6 +127,9 @@ int start_spawn(struct start_ctx *ctx)
 		if (r < 0)
 			return start_fail(ctx, container_error_msg(c, r, err));
 	}
+	r = lsm_start_prepare(c, &ctx->lsm);
+	if (r < 0)
+		return start_fail(ctx, r);
 	r = terminals_alloc(&ctx->term, console, conf->tty_max);
 	if (r < 0)
 		return start_fail(ctx, container_error(c, r, "Failed to allocate the console ptys"));
@@ -260,6 +263,8 @@ void start_teardown(struct start_ctx *ctx)
 	terminals_free(&ctx->term);
 	seccomp_policy_free(ctx->seccomp);
 	ctx->seccomp = NULL;
+	lsm_exec_free(ctx->lsm); /* after init: a generated profile goes */
+	ctx->lsm = NULL;
 	if (ctx->pidfd >= 0)
 		close(ctx->pidfd);
 	ctx->pidfd = -1;

@@ -12,7 +12,8 @@
  *   child:  move itself into the v1 cgroups, unshare(cgroup ns), the
  *           cgroup tree, mount.entry and mount.fstab, hostname, pivot_root,
  *           rlimits, stdio on the console, close fds, bounding set,
- *           seccomp, identity, no_new_privs, exec init
+ *           seccomp, the LSM label at exec, identity, no_new_privs,
+ *           exec init
  *   parent: end-of-file on the (close-on-exec) socket: init runs
  */
 #ifndef MGR_START_H
@@ -23,6 +24,7 @@
 
 #include "cgroups/cgroup.h"
 #include "container.h"
+#include "lsm/lsm.h"
 #include "seccomp_policy.h"
 #include "terminal.h"
 
@@ -36,6 +38,7 @@ struct start_ctx {
 	/* While running: */
 	struct cgroup *cg;
 	struct seccomp_policy *seccomp; /* compiled before clone, loaded by init */
+	struct lsm_exec *lsm; /* the label init executes into; NULL: none */
 	struct terminals term;
 	struct network *net; /* network.h; NULL: no network of its own */
 	pid_t init_pid;

@@ -32,8 +32,7 @@ _public_ int mgr_state_from_name(const char *name)
 	return -EINVAL;
 }
 
-/* FNV-1a: a short stable directory name for a container path. */
-static uint64_t path_hash(const char *s)
+uint64_t runtime_path_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -47,7 +46,7 @@ static uint64_t path_hash(const char *s)
 int runtime_dir(const char *container_path, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "%s/%016llx", mgr_runtime_path(),
-			 (unsigned long long)path_hash(container_path));
+			 (unsigned long long)runtime_path_hash(container_path));
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
