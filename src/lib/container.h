@@ -32,6 +32,8 @@ int container_error_msg(struct mgr_container *c, int err, const char *msg);
 int container_create_begin(struct mgr_container *c);
 /* Remove the marker: c is defined from now on. */
 int container_create_finish(struct mgr_container *c);
+/* Write c->conf to c's config file (0640, atomically). */
+int container_config_write(struct mgr_container *c);
 /* rootless.c: for a caller other than root, what the host lacks for it to
  * start c, as c's error; 0 for root. */
 int rootless_check_start(struct mgr_container *c);

@@ -190,11 +190,8 @@ static int config_check(struct mgr_container *c, const char *text, bool *ret_use
  * its link's.) */
 static int hwaddrs_settle(struct mgr_container *c)
 {
-	_cleanup_free_ char *text = NULL;
 	struct conf_error err = { "" };
 	bool changed = false;
-	size_t len = 0;
-	FILE *f;
 	int r;
 
 	for (size_t i = 0; i < c->conf->n_nets; i++) {
@@ -213,9 +210,16 @@ static int hwaddrs_settle(struct mgr_container *c)
 			return container_error(c, r, "Failed to set %s", key);
 		changed = true;
 	}
-	if (!changed)
-		return 0;
-	f = open_memstream(&text, &len);
+	return changed ? container_config_write(c) : 0;
+}
+
+int container_config_write(struct mgr_container *c)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
+
 	if (!f)
 		return container_error(c, -ENOMEM, "Failed to write the config");
 	r = conf_write(c->conf, f);

@@ -26,12 +26,9 @@
 static int idmap_settle(struct mgr_container *c)
 {
 	_cleanup_close_ int lock = -1;
-	_cleanup_free_ char *text = NULL;
 	struct conf_error err = { "" };
 	unsigned long base;
 	char why[512], line[80];
-	size_t len = 0;
-	FILE *f;
 	int r;
 
 	lock = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -56,14 +53,7 @@ static int idmap_settle(struct mgr_container *c)
 	}
 	if (r < 0)
 		return container_error(c, r, "Failed to set mgr.idmap");
-	f = open_memstream(&text, &len);
-	if (!f)
-		return container_error(c, -ENOMEM, "Failed to write the config");
-	r = conf_write(c->conf, f);
-	fclose(f);
-	if (r == 0)
-		r = write_file_atomic(c->config_file, text, 0640);
-	return r < 0 ? container_error(c, r, "Failed to write \"%s\"", c->config_file) : 0;
+	return container_config_write(c);
 }
 
 int create_userns_check(struct mgr_container *c, const struct storage *s)
