@@ -23,6 +23,7 @@
 
 #include "caps.h"
 #include "dev.h"
+#include "hooks.h"
 #include "mount_auto.h"
 #include "rootfs.h"
 #include "run_host.h"
@@ -232,6 +233,19 @@ static int loopback_up(void)
 	return r;
 }
 
+/* The hooks of one moment, made ready before clone; a failure goes to the
+ * monitor with the hook's status and the end of its output. */
+static int child_hooks_run(const struct start_ctx *ctx, enum conf_hook type, int sync_fd)
+{
+	char err[400];
+	int r;
+
+	if (ctx->hooks[type].n == 0)
+		return 0;
+	r = hooks_exec(&ctx->hooks[type], err, sizeof(err));
+	return r < 0 ? sync_report(sync_fd, r, err) : 0;
+}
+
 /* In a new user namespace: wait for the maps, then become its root. */
 static int userns_enter_root(int sync_fd)
 {
@@ -264,6 +278,9 @@ static int child_setup(const struct child_args *a)
 	}
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return sync_error(fd, -errno, "Failed to make the mount tree private");
+	r = child_hooks_run(ctx, CONF_HOOK_PRE_MOUNT, fd);
+	if (r < 0)
+		return r;
 	rootfd = rootfs_prepare(conf, ctx->storage, fd);
 	if (rootfd < 0)
 		return rootfd;
@@ -304,6 +321,11 @@ static int child_setup(const struct child_args *a)
 		if (sethostname(host, strlen(host)) < 0)
 			return sync_error(fd, -errno, "Failed to set the hostname \"%s\"", host);
 	}
+	r = child_hooks_run(ctx, CONF_HOOK_MOUNT, fd);
+	if (r == 0 && conf->autodev != 0)
+		r = child_hooks_run(ctx, CONF_HOOK_AUTODEV, fd);
+	if (r < 0)
+		return r;
 	r = rootfs_options_apply(rootfd, conf, fd);
 	if (r < 0)
 		return r;
@@ -319,6 +341,10 @@ static int child_setup(const struct child_args *a)
 	env = env_build(ctx);
 	if (!env)
 		return sync_error(fd, -ENOMEM, "Failed to build the environment");
+	/* In the container's root, with every privilege still there. */
+	r = child_hooks_run(ctx, CONF_HOOK_START, fd);
+	if (r < 0)
+		return r;
 	/* Nothing of the monitor's reaches init: every fd above stdio, except
 	 * the sync socket and mgr-init, closes at exec. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)

@@ -19,6 +19,7 @@
 
 #include "container.h"
 #include "rootfs.h"
+#include "hooks.h"
 #include "storage/storage.h"
 #include "util/fileio.h"
 #include "util/strv.h"
@@ -377,6 +378,26 @@ static int options_settle(const struct storage *from, const struct mgr_storage_o
 	return 0;
 }
 
+/* hook.clone of the new container (its config as written), told the
+ * name of the source; a failure undoes the copy. */
+static int clone_hooks_run(struct mgr_container *c, struct mgr_container *n,
+			   const struct storage *to)
+{
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
+	struct conf_error err = { "" };
+	struct hook_info info = {
+		.name = n->name, .config_file = n->config_file, .src_name = c->name, .storage = to,
+	};
+	int r;
+
+	if (!conf)
+		return container_error(c, -ENOMEM, "Failed to read the config of \"%s\"", n->name);
+	r = conf_read_file(conf, n->config_file, &err);
+	if (r < 0)
+		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
+	return hooks_run(c, conf, CONF_HOOK_CLONE, &info);
+}
+
 static int clone_into(struct mgr_container *c, struct mgr_container *n, const struct storage *from,
 		      const struct mgr_storage_options *opts, unsigned flags, bool running)
 {
@@ -420,6 +441,8 @@ static int clone_into(struct mgr_container *c, struct mgr_container *n, const st
 		if (r < 0)
 			container_error(c, r, "Failed to record the snapshot in \"%s\"", owner);
 	}
+	if (r == 0 && !(flags & CLONE_KEEP_IDENTITY))
+		r = clone_hooks_run(c, n, to);
 	if (r < 0)
 		(void)to->ops->destroy(to);
 	return r;

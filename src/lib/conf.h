@@ -157,6 +157,22 @@ struct conf_devices {
 	size_t n_rules;
 };
 
+/* hook.*: the moments an operator's command runs (hooks.h). */
+enum conf_hook {
+	CONF_HOOK_PRE_START,
+	CONF_HOOK_PRE_MOUNT,
+	CONF_HOOK_MOUNT,
+	CONF_HOOK_AUTODEV,
+	CONF_HOOK_START,
+	CONF_HOOK_STOP,
+	CONF_HOOK_POST_STOP,
+	CONF_HOOK_CLONE,
+	CONF_HOOK_DESTROY,
+	CONF_HOOK_MAX,
+};
+/* "pre-start", ...: the key's last word and the hook's type argument. */
+extern const char *const conf_hook_names[CONF_HOOK_MAX];
+
 struct mgr_conf {
 	char *uts_name;
 	char *arch; /* as written, validated: x86_64, amd64, i686, arm64, ... */
@@ -221,6 +237,8 @@ struct mgr_conf {
 	int start_delay; /* seconds */
 	int start_order;
 	char **groups;
+
+	char **hooks[CONF_HOOK_MAX]; /* command lines, run in order */
 
 	struct conf_prlimit *prlimits;
 	size_t n_prlimits;

@@ -195,6 +195,17 @@ DECLARE_KEY(start_delay);
 DECLARE_KEY(start_order);
 DECLARE_KEY(group);
 
+/* conf_keys_hooks.c */
+DECLARE_KEY(hook_pre_start);
+DECLARE_KEY(hook_pre_mount);
+DECLARE_KEY(hook_mount);
+DECLARE_KEY(hook_autodev);
+DECLARE_KEY(hook_start);
+DECLARE_KEY(hook_stop);
+DECLARE_KEY(hook_post_stop);
+DECLARE_KEY(hook_clone);
+DECLARE_KEY(hook_destroy);
+
 /* conf_keys_kernel.c */
 DECLARE_KEY_MANY(prlimit);
 DECLARE_KEY_MANY(sysctl);

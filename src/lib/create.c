@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "hooks.h"
 #include "storage/storage.h"
 #include "util/fileio.h"
 #include "userns_run.h"
@@ -511,10 +512,19 @@ _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 		if (r < 0 && r != -ESRCH)
 			return r;
 	}
+	if (!c->conf)
+		(void)mgr_load_config(c); /* for its hooks; a broken one goes all the same */
 	/* A rootfs outside the container directory (--dir) goes too; an
 	 * overlay's lower stays, it belongs to another container. */
 	if (c->conf && c->conf->rootfs_path && *c->conf->rootfs_path)
 		(void)storage_parse(c->conf->rootfs_path, &s);
+	if (s) {
+		struct hook_info info = { .name = c->name, .config_file = c->config_file, .storage = s };
+
+		r = hooks_run(c, c->conf, CONF_HOOK_DESTROY, &info);
+		if (r < 0)
+			return r;
+	}
 	/* A user other than root removes its container's files as the
 	 * container's root, whose ids they have. */
 	if (geteuid() != 0 && c->conf && c->conf->n_idmaps > 0) {

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "console.h"
 #include "freeze.h"
+#include "hooks.h"
 #include "log.h"
 #include "monitor.h"
 #include "network.h"
@@ -473,6 +474,20 @@ static int exit_code(struct monitor *m, int status)
 	return 255;
 }
 
+/* hook.stop (before the teardown) and hook.post-stop (after): a failure
+ * is only logged, the container stops all the same. */
+static void stop_hooks_run(struct monitor *m, enum conf_hook type, bool reboot)
+{
+	struct hook_info info;
+	int r;
+
+	start_hook_info(m->ctx, &info);
+	info.target = reboot ? "reboot" : "stop";
+	r = hooks_run(m->ctx->c, m->ctx->c->conf, type, &info);
+	if (r < 0)
+		log_error_errno(r, "%s", mgr_last_error(m->ctx->c));
+}
+
 /* init is gone: clean up, and start it again if it asked for a reboot.
  * Returns true when the monitor should go on. */
 static bool init_exited(struct monitor *m, int status)
@@ -501,7 +516,9 @@ static bool init_exited(struct monitor *m, int status)
 	}
 	tty_clients_drop(m);
 	console_set_master(&m->console, -1);
+	stop_hooks_run(m, CONF_HOOK_STOP, reboot);
 	start_teardown(m->ctx);
+	stop_hooks_run(m, CONF_HOOK_POST_STOP, reboot);
 	if (!reboot)
 		return false;
 	if (mgr_load_config(m->ctx->c) < 0)

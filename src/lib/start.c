@@ -18,6 +18,7 @@
 #include "log.h"
 #include "network.h"
 #include "start.h"
+#include "storage/storage.h"
 #include "sync.h"
 #include "userns_run.h"
 
@@ -88,6 +89,37 @@ static int terminals_to_root(void *term)
 	return terminals_chown(term, 0, 0);
 }
 
+void start_hook_info(const struct start_ctx *ctx, struct hook_info *ret)
+{
+	const struct mgr_container *c = ctx->c;
+
+	*ret = (struct hook_info){
+		.name = c->name,
+		.config_file = c->config_file,
+		.rootfs_mount = c->conf->rootfs_mount ? c->conf->rootfs_mount
+						      : storage_mount_point(ctx->storage),
+	};
+}
+
+/* The hooks the child runs, ready before clone: it must not allocate. */
+static int child_hooks_prepare(struct start_ctx *ctx)
+{
+	static const enum conf_hook types[] = { CONF_HOOK_PRE_MOUNT, CONF_HOOK_MOUNT,
+						CONF_HOOK_AUTODEV, CONF_HOOK_START };
+	struct hook_info info;
+	int r;
+
+	start_hook_info(ctx, &info);
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+		info.in_container = types[i] == CONF_HOOK_START;
+		r = hooks_prepare(ctx->c->conf, types[i], &info, &ctx->hooks[types[i]]);
+		if (r < 0)
+			return container_error(ctx->c, r, "Failed to prepare hook.%s of \"%s\"",
+					       conf_hook_names[types[i]], ctx->c->name);
+	}
+	return 0;
+}
+
 static int start_fail(struct start_ctx *ctx, int r)
 {
 	start_teardown(ctx);
@@ -108,6 +140,15 @@ int start_spawn(struct start_ctx *ctx)
 	ctx->pidfd = -1;
 	ctx->net = NULL;
 	ctx->clone_flags = flags;
+	/* Before anything is made: a failure leaves nothing to undo. */
+	{
+		struct hook_info info;
+
+		start_hook_info(ctx, &info);
+		r = hooks_run(c, c->conf, CONF_HOOK_PRE_START, &info);
+		if (r < 0)
+			return start_fail(ctx, r);
+	}
 	r = cgroup_create_begin(c->name, &ctx->cg);
 	/* A user other than root moves init into its cgroups itself, before
 	 * init's ids change: all of them are made first. */
@@ -141,6 +182,9 @@ int start_spawn(struct start_ctx *ctx)
 			return start_fail(ctx, container_error(c, r, "Failed to give the console "
 								     "ptys to the container's root"));
 	}
+	r = child_hooks_prepare(ctx);
+	if (r < 0)
+		return start_fail(ctx, r);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return start_fail(ctx, container_error(c, -errno, "Failed to create a socketpair"));
 
@@ -261,6 +305,8 @@ void start_teardown(struct start_ctx *ctx)
 		ctx->cg = NULL;
 	}
 	terminals_free(&ctx->term);
+	for (size_t i = 0; i < ARRAY_SIZE(ctx->hooks); i++)
+		hooks_free(&ctx->hooks[i]);
 	seccomp_policy_free(ctx->seccomp);
 	ctx->seccomp = NULL;
 	lsm_exec_free(ctx->lsm); /* after init: a generated profile goes */

@@ -3,18 +3,22 @@
  * Starting a container's init.  The order, in the monitor (parent) and the
  * new init (child), is:
  *
- *   parent: cgroup2 directory, the network checks, ptys, socketpair,
+ *   parent: hook.pre-start, cgroup2 directory, the network checks, ptys,
+ *           the child's hooks made ready, socketpair,
  *           clone(new namespaces, into the cgroup2 directory)
- *   child:  make / a slave, bind the rootfs, proc, sysctl, sys, /dev,
- *           console and ttys, /run with /run/host; wait for GO
+ *   child:  make / a slave, hook.pre-mount, bind the rootfs, proc, sysctl,
+ *           sys, /dev, console and ttys, /run with /run/host; wait for GO
  *   parent: meanwhile the network devices (made, moved in, addresses,
  *           up, routes) and the v1 cgroup directories; GO
  *   child:  move itself into the v1 cgroups, unshare(cgroup ns), the
- *           cgroup tree, mount.entry and mount.fstab, hostname, pivot_root,
- *           rlimits, stdio on the console, close fds, bounding set,
- *           seccomp, the LSM label at exec, identity, no_new_privs,
- *           exec init
+ *           cgroup tree, mount.entry and mount.fstab, hostname,
+ *           hook.mount, hook.autodev, pivot_root, rlimits, stdio on the
+ *           console, hook.start, close fds, bounding set, seccomp, the LSM
+ *           label at exec, identity, no_new_privs, exec init
  *   parent: end-of-file on the (close-on-exec) socket: init runs
+ *
+ * When init has exited the monitor runs hook.stop, tears down, and runs
+ * hook.post-stop (monitor.c).
  */
 #ifndef MGR_START_H
 #define MGR_START_H
@@ -24,6 +28,7 @@
 
 #include "cgroups/cgroup.h"
 #include "container.h"
+#include "hooks.h"
 #include "lsm/lsm.h"
 #include "seccomp_policy.h"
 #include "terminal.h"
@@ -34,6 +39,8 @@ struct start_ctx {
 	char **init_argv; /* what to exec (with mgr-init in front for execute) */
 	int init_exe_fd;  /* mgr-init, opened on the host; -1 otherwise        */
 	struct storage *storage; /* rootfs.path, parsed before clone          */
+	/* pre-mount, mount, autodev and start, made ready before clone */
+	struct hooks hooks[CONF_HOOK_MAX];
 
 	/* While running: */
 	struct cgroup *cg;
@@ -49,6 +56,8 @@ struct start_ctx {
 /* Bring up init.  On failure everything made is removed again and the
  * reason is in c's error. */
 int start_spawn(struct start_ctx *ctx);
+/* What the container's hooks are told (in_container false). */
+void start_hook_info(const struct start_ctx *ctx, struct hook_info *ret);
 /* After init exited: remove the network devices and the cgroup, close the
  * ptys. */
 void start_teardown(struct start_ctx *ctx);
