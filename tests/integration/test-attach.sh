@@ -142,7 +142,10 @@ namespaces() {
 	assert_eq "$(hostname)" "$(t_mgr attach -n ns -s 'NETWORK|MOUNT' -- hostname)"
 	assert_eq "lo" "$(t_mgr attach -n ns -s 'NETWORK|MOUNT' -- ls /sys/class/net)"
 	assert_eq "1" "$(t_mgr attach -n ns -s 'PID|MOUNT' -- sh -c 'ps -o pid,args | grep -c "^ *1 init"')"
-	assert_fails -e "invalid namespaces" t_mgr attach -n ns -s 'MOUNT|USER' -- true
+	assert_fails -e "invalid namespaces" t_mgr attach -n ns -s 'MOUNT|TIME' -- true
+	# USER is accepted; a container without a user namespace of its own has
+	# none to join.
+	assert_succeeds t_mgr attach -n ns -s 'MOUNT|USER' -- true
 	# In the container's cgroup, seen from inside its cgroup namespace.
 	assert_contains "$(t_mgr attach -n ns -- cat /proc/self/cgroup)" "pids:/"
 	stop_ct ns

@@ -57,11 +57,44 @@ unprivileged_boots() {
 		# ... but cannot raise its own limits.
 		assert_fails t_mgr attach -n un1 -- sh -c 'echo max > /sys/fs/cgroup/pids/pids.max'
 	fi
+	# Its UTS and network namespaces are its own: root changes them.
+	assert_succeeds t_mgr attach -n un1 -- hostname renamed
+	assert_eq renamed "$(t_mgr attach -n un1 -- hostname)"
+	# Joining one of its namespaces joins its user namespace with it.
+	assert_eq renamed "$(t_mgr attach -n un1 -s UTSNAME -- hostname)"
+	assert_succeeds t_mgr attach -n un1 -- ip link set lo mtu 1500
+	# The bounding set without what default.conf drops, no ambient set,
+	# as init itself sees them.
+	local st bnd
+	st=$(t_mgr attach -n un1 -- cat /proc/1/status)
+	bnd=$(awk '/^CapBnd/{print $2}' <<<"$st")
+	assert_eq 0000000000000000 "$(awk '/^CapAmb/{print $2}' <<<"$st")" "init's ambient set"
+	(( (0x$bnd >> 16) & 1 )) && t_fail "cap_sys_module is in init's bounding set ($bnd)"
+	(( (0x$bnd >> 17) & 1 )) && t_fail "cap_sys_rawio is in init's bounding set ($bnd)"
+	(( (0x$bnd >> 21) & 1 )) || t_fail "cap_sys_admin (over its namespaces) was dropped ($bnd)"
 	# Capabilities count only in its own namespaces.
 	assert_fails t_mgr attach -n un1 -- sh -c 'echo 1 > /proc/sys/kernel/panic'
 	assert_fails t_mgr attach -n un1 -- mknod /tmp/blk b 7 0
 	assert_succeeds t_mgr stop -n un1
 	assert_no_leftovers un1
+}
+
+# cap.keep: exactly those, in the bounding set inside.
+caps_kept() {
+	printf 'mgr.net.0.type = empty\nmgr.cap.keep = chown setuid setgid\n' >"$T_WORK/keep.conf"
+	assert_succeeds t_mgr create -n keep1 -t busybox -f "$T_WORK/keep.conf" -U
+	assert_succeeds t_mgr start -n keep1
+	assert_eq "00000000000000c1" "$(t_mgr attach -n keep1 -- awk '/^CapBnd/{print $2}' /proc/1/status)"
+	assert_eq "00000000000000c1" "$(t_mgr attach -n keep1 -- awk '/^CapBnd/{print $2}' /proc/self/status)" \
+		"an attached command's"
+	assert_fails t_mgr attach -n keep1 -- hostname other
+	assert_succeeds t_mgr stop -n keep1 -k
+	# "idmap = auto" from a config file (as from /etc/mgr/default.conf).
+	printf 'mgr.net.0.type = empty\nmgr.idmap = auto\n' >"$T_WORK/auto.conf"
+	assert_succeeds t_mgr create -n auto1 -t busybox -f "$T_WORK/auto.conf"
+	assert_contains "$(cat "$T_PATH/auto1/config")" "mgr.idmap = u 0 "
+	assert_not_contains "$(grep -v '^#' "$T_PATH/auto1/config")" "idmap = auto"
+	assert_no_leftovers keep1 auto1
 }
 
 ranges_are_disjoint() {
@@ -319,6 +352,7 @@ user_container() {
 
 t_case "an unprivileged container boots as root of its own user namespace" unprivileged_boots
 t_case "two unprivileged containers get disjoint ranges" ranges_are_disjoint
+t_case "cap.keep bounds init and attached commands; idmap = auto from a file" caps_kept
 t_case "a copy gets a range of its own, an overlay snapshot shares it" copies_get_their_own_range
 t_case "the shift keeps setuid bits, file capabilities and ACLs" shift_keeps_special_bits
 t_case "no or no free subordinate ids: a clear error, nothing made" no_subordinate_ids
