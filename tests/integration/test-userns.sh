@@ -10,8 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
-echo "root:2000000:262144" >"$MGR_SUBUID_FILE"
-echo "root:2000000:262144" >"$MGR_SUBGID_FILE"
+echo "root:2000000:1000000" >"$MGR_SUBUID_FILE"
+echo "root:2000000:1000000" >"$MGR_SUBGID_FILE"
 
 # The host uid that NAME's config maps the container's root to.
 host_root() {
@@ -81,8 +81,9 @@ unprivileged_boots() {
 
 # cap.keep: exactly those, in the bounding set inside.
 caps_kept() {
-	printf 'mgr.net.0.type = empty\nmgr.cap.keep = chown setuid setgid\n' >"$T_WORK/keep.conf"
-	assert_succeeds t_mgr create -n keep1 -t busybox -f "$T_WORK/keep.conf" -U
+	assert_succeeds t_mgr create -n keep1 -t busybox -f "$T_LO_CONF" -U
+	# After the template's include of common.conf, which drops some.
+	printf 'mgr.cap.drop =\nmgr.cap.keep = chown setuid setgid\n' >>"$T_PATH/keep1/config"
 	assert_succeeds t_mgr start -n keep1
 	assert_eq "00000000000000c1" "$(t_mgr attach -n keep1 -- awk '/^CapBnd/{print $2}' /proc/1/status)"
 	assert_eq "00000000000000c1" "$(t_mgr attach -n keep1 -- awk '/^CapBnd/{print $2}' /proc/self/status)" \
