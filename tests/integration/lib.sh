@@ -73,6 +73,17 @@ t_mgr() {
 	"mgr-$tool" -P "$T_PATH" "$@"
 }
 
+# t_ct_with NAME KEY=VALUE...: a busybox container with only a loopback
+# and the config lines mgr.KEY = VALUE.
+t_ct_with() {
+	local name=$1 kv
+	shift
+	assert_succeeds t_mgr create -n "$name" -t busybox -f "$T_LO_CONF"
+	for kv in "$@"; do
+		echo "mgr.${kv%%=*} = ${kv#*=}" >>"$T_PATH/$name/config"
+	done
+}
+
 # in_ct NAME CMD...: run a command inside the running container NAME.
 in_ct() {
 	local name=$1 pid

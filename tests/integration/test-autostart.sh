@@ -10,15 +10,7 @@ LOG=$T_WORK/starts.log
 # make_ct NAME KEY=VALUE...: a busybox container with these config lines,
 # whose start is recorded in $LOG with the time.
 make_ct() {
-	local name=$1 kv
-	shift
-	assert_succeeds t_mgr create -n "$name" -t busybox -f "$T_LO_CONF"
-	{
-		echo "mgr.hook.pre-start = /bin/sh -c 'echo \"\$MGR_NAME \$(date +%s.%N)\" >>$LOG'"
-		for kv in "$@"; do
-			echo "mgr.${kv%%=*} = ${kv#*=}"
-		done
-	} >>"$T_PATH/$name/config"
+	t_ct_with "$@" "hook.pre-start=/bin/sh -c 'echo \"\$MGR_NAME \$(date +%s.%N)\" >>$LOG'"
 }
 
 started() {

@@ -25,16 +25,6 @@ cg_file() {
 	fi
 }
 
-# make_ct NAME KEY=VALUE...: a busybox container with these config lines
-# (and only a loopback: nothing here needs a network).
-make_ct() {
-	local name=$1 kv
-	shift
-	assert_succeeds t_mgr create -n "$name" -t busybox -f "$T_LO_CONF"
-	for kv in "$@"; do
-		echo "mgr.${kv%%=*} = ${kv#*=}" >>"$T_PATH/$name/config"
-	done
-}
 
 inside() {
 	local name=$1
@@ -43,7 +33,7 @@ inside() {
 }
 
 memory() {
-	make_ct mem limits.memory=64M
+	t_ct_with mem limits.memory=64M
 	assert_succeeds t_mgr start -n mem
 	local out
 	# tail keeps all of a line without end: 200 MiB of it does not fit.
@@ -70,7 +60,7 @@ memory() {
 }
 
 pids() {
-	make_ct pids limits.pids=20
+	t_ct_with pids limits.pids=20
 	assert_succeeds t_mgr start -n pids
 	local out last events
 	# Each fork that worked prints its number; the failed one ends the shell.
@@ -95,7 +85,7 @@ cpu_usage_usec() {
 }
 
 cpu() {
-	make_ct cpu limits.cpu=0.5
+	t_ct_with cpu limits.cpu=0.5
 	assert_succeeds t_mgr start -n cpu
 	local a b used
 	# Two spinners would use two CPUs (or all the host has) unlimited.
@@ -114,7 +104,7 @@ cpu() {
 }
 
 cpuset() {
-	make_ct cpuset limits.cpuset=0
+	t_ct_with cpuset limits.cpuset=0
 	assert_succeeds t_mgr start -n cpuset
 	assert_eq "0" "$(inside cpuset 'grep Cpus_allowed_list /proc/self/status' | awk '{print $2}')"
 	local pid
@@ -135,7 +125,7 @@ host_disk() {
 devices() {
 	local disk
 	disk=$(host_disk)
-	make_ct dev
+	t_ct_with dev
 	assert_succeeds t_mgr start -n dev
 	assert_eq ok "$(inside dev 'echo x >/dev/null && head -c 1 /dev/zero >/dev/null && echo ok')"
 	# mknod is allowed; opening the node is not.
@@ -152,7 +142,7 @@ devices_bind() {
 	node=$(readlink -f "/dev/block/$disk" 2>/dev/null) || true
 	[[ -b $node ]] || node=/dev/$(basename "$(readlink -f "/sys/dev/block/$disk")")
 	[[ -b $node ]] || t_skip "no node for the host's disk $disk"
-	make_ct devbind "mount.entry=$node dev/hostdisk none bind,create=file 0 0"
+	t_ct_with devbind "mount.entry=$node dev/hostdisk none bind,create=file 0 0"
 	assert_succeeds t_mgr start -n devbind
 	assert_fails -e "Operation not permitted" inside devbind 'head -c 1 /dev/hostdisk'
 	assert_succeeds t_mgr stop -n devbind -k
@@ -161,7 +151,7 @@ devices_bind() {
 
 devices_replaced() {
 	# The console and the ttys are ptys (and /dev/console): allowed again.
-	make_ct devonly "cgroup.devices.deny=a" "cgroup.devices.allow=c 1:3 rwm" \
+	t_ct_with devonly "cgroup.devices.deny=a" "cgroup.devices.allow=c 1:3 rwm" \
 		"cgroup.devices.allow=c 136:* rwm" "cgroup.devices.allow=c 5:1 rwm"
 	assert_succeeds t_mgr start -n devonly
 	assert_eq ok "$(inside devonly 'echo x >/dev/null && echo ok')"
@@ -180,7 +170,7 @@ devices_replaced() {
 # attached and enforced next to the v1 controller.
 devices_program() {
 	[[ -n $UNIFIED ]] || t_skip "no cgroup2 hierarchy for a device program"
-	make_ct devbpf "cgroup2.devices.allow=c 1:* rwm" "cgroup2.devices.deny=c 1:5 rwm"
+	t_ct_with devbpf "cgroup2.devices.allow=c 1:* rwm" "cgroup2.devices.deny=c 1:5 rwm"
 	assert_succeeds t_mgr start -n devbpf
 	assert_eq ok "$(inside devbpf 'echo x >/dev/null && head -c 1 /dev/urandom >/dev/null && echo ok')"
 	assert_fails -e "Operation not permitted" inside devbpf 'head -c 1 /dev/zero'
@@ -193,7 +183,7 @@ devices_program() {
 }
 
 mgr_cgroup() {
-	make_ct live limits.pids=20 limits.memory=64M
+	t_ct_with live limits.pids=20 limits.memory=64M
 	assert_fails -e "not running" t_mgr cgroup -n live pids.max
 	assert_eq 2 "$T_RC" "the exit status for a stopped container"
 	assert_succeeds t_mgr start -n live
@@ -224,7 +214,7 @@ mgr_cgroup() {
 }
 
 bad_values() {
-	make_ct bad
+	t_ct_with bad
 	assert_fails -e 'bad value "lots" for "mgr.limits.memory"' t_mgr start -n bad -s limits.memory=lots
 	assert_fails -e 'bad value "fast" for "mgr.limits.cpu"' t_mgr start -n bad -s mgr.limits.cpu=fast
 	echo "mgr.limits.cpu.weight = 0" >>"$T_PATH/bad/config"
@@ -238,7 +228,7 @@ bad_values() {
 }
 
 cannot_apply() {
-	make_ct nope
+	t_ct_with nope
 	assert_fails -e '"mgr.cgroup.nonexistent.file = 1"' t_mgr start -n nope -s cgroup.nonexistent.file=1
 	assert_eq STOPPED "$(t_mgr info -n nope -s -H)"
 	assert_no_leftovers nope
@@ -273,7 +263,7 @@ io() {
 	# shellcheck disable=SC2064 # $loop is local: expanded now
 	trap "losetup -d '$loop' 2>/dev/null" EXIT
 	majmin=$(lsblk -dno MAJ:MIN "$loop" | tr -d ' ')
-	make_ct io "limits.io.read_bps=$loop 1M" "cgroup.devices.allow=b $majmin r" \
+	t_ct_with io "limits.io.read_bps=$loop 1M" "cgroup.devices.allow=b $majmin r" \
 		"mount.entry=$loop dev/disk none bind,create=file 0 0"
 	assert_succeeds t_mgr start -n io
 	if [[ $V2 == yes ]]; then

@@ -24,15 +24,6 @@ need_no_selinux() {
 	! selinux_active || t_skip "SELinux is active on this host"
 }
 
-# lsm_create NAME KEY=VALUE...: a busybox container with those keys.
-lsm_create() {
-	local name=$1 kv
-	shift
-	assert_succeeds t_mgr create -n "$name" -t busybox -f "$T_LO_CONF"
-	for kv in "$@"; do
-		echo "mgr.${kv%%=*} = ${kv#*=}" >>"$T_PATH/$name/config"
-	done
-}
 
 # refused NAME KEY VALUE CAUSE: the start fails naming the key, value and
 # cause, and leaves nothing behind, in the background and the foreground.
@@ -62,16 +53,16 @@ runs() {
 
 generated_refused() {
 	need_no_apparmor
-	lsm_create lsm-gen apparmor.profile=generated
+	t_ct_with lsm-gen apparmor.profile=generated
 	refused lsm-gen apparmor.profile generated AppArmor
 }
 
 named_refused() {
 	need_no_apparmor
-	lsm_create lsm-named apparmor.profile=lsm-web-profile
+	t_ct_with lsm-named apparmor.profile=lsm-web-profile
 	refused lsm-named apparmor.profile lsm-web-profile AppArmor
 	# Given for one start only, the same.
-	lsm_create lsm-define
+	t_ct_with lsm-define
 	assert_fails -e "apparmor.profile \"generated\" needs AppArmor" \
 		t_mgr start -n lsm-define -s mgr.apparmor.profile=generated
 	assert_no_leftovers lsm-define
@@ -79,24 +70,24 @@ named_refused() {
 
 apparmor_incomplete() {
 	need_no_apparmor
-	lsm_create lsm-aa-inc apparmor.profile=generated apparmor.allow_incomplete=1 \
+	t_ct_with lsm-aa-inc apparmor.profile=generated apparmor.allow_incomplete=1 \
 		apparmor.allow_nesting=1
 	runs lsm-aa-inc
-	lsm_create lsm-aa-inc2 apparmor.profile=lsm-web-profile apparmor.allow_incomplete=1
+	t_ct_with lsm-aa-inc2 apparmor.profile=lsm-web-profile apparmor.allow_incomplete=1
 	runs lsm-aa-inc2
 }
 
 apparmor_unconfined_or_unset() {
 	need_no_apparmor
-	lsm_create lsm-unconf apparmor.profile=unconfined
+	t_ct_with lsm-unconf apparmor.profile=unconfined
 	runs lsm-unconf
-	lsm_create lsm-unset
+	t_ct_with lsm-unset
 	runs lsm-unset
 }
 
 selinux_refused() {
 	need_no_selinux
-	lsm_create lsm-se selinux.context=system_u:system_r:container_t:s0
+	t_ct_with lsm-se selinux.context=system_u:system_r:container_t:s0
 	refused lsm-se selinux.context system_u:system_r:container_t:s0 SELinux
 	# apparmor.allow_incomplete is not the SELinux key.
 	echo "mgr.apparmor.allow_incomplete = 1" >>"$T_PATH/lsm-se/config"
@@ -106,13 +97,13 @@ selinux_refused() {
 
 selinux_incomplete() {
 	need_no_selinux
-	lsm_create lsm-se-inc selinux.context=system_u:system_r:container_t:s0 \
+	t_ct_with lsm-se-inc selinux.context=system_u:system_r:container_t:s0 \
 		selinux.allow_incomplete=1
 	runs lsm-se-inc
 }
 
 bad_values() {
-	lsm_create lsm-bad
+	t_ct_with lsm-bad
 	assert_fails -e "white space" t_mgr start -n lsm-bad -s 'mgr.apparmor.profile=a b'
 	assert_fails -e "USER:ROLE:TYPE" t_mgr start -n lsm-bad -s mgr.selinux.context=container_t
 	assert_no_leftovers lsm-bad
@@ -123,7 +114,7 @@ bad_values() {
 apparmor_applied() {
 	apparmor_active || t_skip "AppArmor is not active on this host"
 	command -v apparmor_parser >/dev/null || t_skip "apparmor_parser is not installed"
-	lsm_create lsm-aa
+	t_ct_with lsm-aa
 	assert_succeeds t_mgr start -n lsm-aa
 	local pid label
 	pid=$(t_mgr info -n lsm-aa -p -H)
