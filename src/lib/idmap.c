@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "idmap.h"
+#include "storage/storage.h"
 #include "util/fileio.h"
 #include "util/macro.h"
 
@@ -140,8 +140,7 @@ static int map_exec(pid_t pid, const char *prog, char type, const struct conf_id
 {
 	char *argv[3 + 3 * IDMAP_MAX + 1], ids[IDMAP_MAX * 3 + 1][16];
 	size_t k = 0, a = 0;
-	int status;
-	pid_t child;
+	int r;
 
 	argv[a++] = (char *)prog;
 	snprintf(ids[k], sizeof(ids[k]), "%d", (int)pid);
@@ -157,23 +156,8 @@ static int map_exec(pid_t pid, const char *prog, char type, const struct conf_id
 		}
 	}
 	argv[a] = NULL;
-	child = fork();
-	if (child < 0)
-		return -errno;
-	if (child == 0) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		if (null >= 0)
-			dup2(null, STDOUT_FILENO);
-		execvp(prog, argv);
-		_exit(127);
-	}
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return -ENOENT;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPERM;
+	r = storage_run(argv, NULL, 0, NULL);
+	return r == -ENOEXEC ? -ENOENT : r < 0 ? -EPERM : 0;
 }
 
 int idmap_write(pid_t pid, const struct conf_idmap *v, size_t n)

@@ -33,7 +33,7 @@ long long idmap_to_host(const struct conf_idmap *v, size_t n, char type, unsigne
 long long idmap_to_ns(const struct conf_idmap *v, size_t n, char type, unsigned long id);
 
 /* Write /proc/PID/uid_map and gid_map: directly as root, through
- * newuidmap and newgidmap (their stderr is the caller's) otherwise. */
+ * newuidmap and newgidmap otherwise. */
 int idmap_write(pid_t pid, const struct conf_idmap *v, size_t n);
 
 /*
@@ -44,6 +44,10 @@ int idmap_write(pid_t pid, const struct conf_idmap *v, size_t n);
  * has no subordinate ids, -ENOSPC when all of them are taken; why says
  * which in words.
  */
+/* Does file (/etc/subuid or /etc/subgid) give the caller, by name or uid,
+ * the host ids hostid..hostid+range-1?  Its own single id needs no line. */
+bool idmap_subid_allows(const char *file, unsigned long hostid, unsigned long range);
+
 int idmap_pick_range(const char *container_path, unsigned long size, unsigned long *ret_base,
 		     char *why, size_t whylen);
 

@@ -123,6 +123,18 @@ static bool span_within(const struct spans *s, unsigned long start, unsigned lon
 	return false;
 }
 
+bool idmap_subid_allows(const char *file, unsigned long hostid, unsigned long range)
+{
+	struct spans mine = { 0 };
+	bool ok;
+
+	if (range == 1 && hostid == geteuid())
+		return true;
+	ok = subid_read(file, &mine) == 0 && span_within(&mine, hostid, range);
+	spans_done(&mine);
+	return ok;
+}
+
 int idmap_pick_range(const char *container_path, unsigned long size, unsigned long *ret_base,
 		     char *why, size_t whylen)
 {

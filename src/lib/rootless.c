@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,6 @@
 #include "cgroups/cgroup.h"
 #include "container.h"
 #include "idmap.h"
-#include "util/fileio.h"
 
 static bool program_found(const char *name)
 {
@@ -25,31 +23,6 @@ static bool program_found(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
 		if (access(path, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Does file give the caller (by name or uid) hostid..hostid+range-1? */
-static bool subid_allows(const char *file, unsigned long hostid, unsigned long range)
-{
-	_cleanup_free_ char *text = NULL;
-	struct passwd *pw = getpwuid(geteuid());
-	char uid[16], *save = NULL;
-
-	if (range == 1 && hostid == geteuid())
-		return true; /* one's own id needs no delegation */
-	if (read_file(file, &text, NULL) < 0)
-		return false;
-	snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		unsigned long start, count;
-		char name[64];
-
-		if (sscanf(l, "%63[^:]:%lu:%lu", name, &start, &count) != 3)
-			continue;
-		if ((streq(name, uid) || (pw && streq(name, pw->pw_name))) && hostid >= start &&
-		    hostid + range <= start + count)
 			return true;
 	}
 	return false;
@@ -84,7 +57,7 @@ int rootless_check_start(struct mgr_container *c)
 		const struct conf_idmap *m = &conf->idmaps[i];
 		const char *file = m->type == 'u' ? "/etc/subuid" : "/etc/subgid";
 
-		if (!subid_allows(file, m->hostid, m->range))
+		if (!idmap_subid_allows(file, m->hostid, m->range))
 			return container_error(c, -EPERM,
 					       "\"%s\" does not give uid %u the host %cids %lu-%lu "
 					       "that mgr.idmap maps",

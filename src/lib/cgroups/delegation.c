@@ -68,22 +68,15 @@ int cgroup_delegation_check(char *why, size_t whylen)
 		return r;
 	}
 	for (size_t i = 0; i < host->n_hier; i++) {
-		_cleanup_free_ char *text = NULL, *dir = NULL;
-		const char *own;
+		_cleanup_free_ char *dir = NULL;
 
-		r = read_file("/proc/self/cgroup", &text, NULL);
-		if (r < 0) {
-			snprintf(why, whylen, "Failed to read /proc/self/cgroup: %s", strerror(-r));
-			return r;
-		}
-		own = own_cgroup(&host->hier[i], text);
-		dir = own ? path_join(host->hier[i].mount, own) : NULL;
-		if (!dir || access(dir, W_OK) < 0) {
+		r = cgroup_own_dir(&host->hier[i], &dir);
+		if (r < 0 || access(dir, W_OK) < 0) {
 			snprintf(why, whylen,
-				 "No cgroup is delegated to uid %u in \"%s\" (it is in \"%s\", which it "
-				 "cannot write): root must give it one (with systemd: a login session "
-				 "or systemd-run --user --scope -p Delegate=yes)",
-				 (unsigned)geteuid(), host->hier[i].mount, own ? own : "?");
+				 "No cgroup is delegated to uid %u in \"%s\" (its own, \"%s\", is not "
+				 "writable): root must give it one (with systemd: a login session or "
+				 "systemd-run --user --scope -p Delegate=yes)",
+				 (unsigned)geteuid(), host->hier[i].mount, dir ? dir : "?");
 			return -EACCES;
 		}
 	}
