@@ -5,6 +5,12 @@
  * cgroup.events (POLLPRI) or, for the v1 freezer, which sends no
  * notification, by reading freezer.state again after 1, 2, 4 ... 50 ms; at
  * the deadline given up and thawed again.
+ *
+ * The v1 freezer can stay FREEZING for ever: a parent waiting in vfork()
+ * for a child that the freezer caught before its exec cannot be frozen,
+ * and the child cannot go on.  (Busybox's init and shells vfork.)  So a v1
+ * freeze that has not completed after FREEZE_V1_RETRY_MS is thawed for a
+ * moment, which lets such a child exec, and asked for again.
  */
 #ifndef MGR_FREEZE_H
 #define MGR_FREEZE_H
@@ -19,6 +25,8 @@ struct freeze_wait {
 	long long deadline;   /* CLOCK_MONOTONIC ms; -1: none              */
 	long long next_check; /* when to look again without a notification */
 	int delay_ms;         /* the v1 freezer's next delay                */
+	long long asked_at;   /* v1: when FROZEN was last written           */
+	bool thawed_to_retry; /* v1: thawed for a moment, to ask again      */
 };
 #define FREEZE_WAIT_INIT { .fd = -1 }
 
