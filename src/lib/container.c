@@ -188,6 +188,11 @@ _public_ const char *mgr_last_error(const struct mgr_container *c)
 	return c->error[0] ? c->error : "unknown error";
 }
 
+_public_ void mgr_clear_error(struct mgr_container *c)
+{
+	c->error[0] = 0;
+}
+
 _public_ bool mgr_defined(const struct mgr_container *c)
 {
 	_cleanup_free_ char *marker = path_join(c->dir, CREATING_MARKER);

@@ -506,7 +506,7 @@ _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 	if (state != MGR_STOPPED) {
 		if (!(flags & MGR_DESTROY_FORCE))
 			return container_error(c, -EBUSY,
-					       "\"%s\" is %s; stop it first or use --force",
+					       "\"%s\" is %s; stop it first or force the destroy",
 					       c->name, mgr_state_name(state));
 		r = mgr_stop(c, MGR_STOP_KILL, 0, false);
 		if (r < 0 && r != -ESRCH)

@@ -80,6 +80,10 @@ const char *mgr_container_path(const struct mgr_container *c);
 /* Path of the container's config file. */
 const char *mgr_config_file(const struct mgr_container *c);
 const char *mgr_last_error(const struct mgr_container *c);
+/* Forget the last error: until the next failure mgr_last_error() says
+ * "unknown error".  For callers that keep a handle across many calls and
+ * want no earlier message mistaken for a later one's. */
+void mgr_clear_error(struct mgr_container *c);
 /* True when the container's config file exists. */
 bool mgr_defined(const struct mgr_container *c);
 /* (Re)load the config file; -ENOENT when not defined, -EINVAL on a bad
