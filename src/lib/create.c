@@ -17,6 +17,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "storage/storage.h"
+#include "util/exec.h"
 #include "util/fileio.h"
 #include "userns_run.h"
 #include "util/strv.h"
@@ -78,10 +79,9 @@ static int template_run(struct mgr_container *c, const char *tpl, const struct s
 		return container_error(c, r, "Failed to run the template");
 	}
 	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* No ignored SIGPIPE or blocked signal of the caller (an
+		 * interpreter, say) for the template's pipelines. */
+		exec_signals_reset();
 		if (userns && (userns_child_enter(&h) < 0 || chown(rootfs, 0, 0) < 0)) {
 			fprintf(stderr, "Failed to enter the container's user namespace: %m\n");
 			_exit(127);
