@@ -26,6 +26,7 @@ DEPS=(
 	iproute2 nftables dnsmasq-base
 	attr acl libcap2-bin uidmap apparmor
 	e2fsprogs btrfs-progs lvm2 thin-provisioning-tools
+	python3-dev python3-pytest python3-mypy
 )
 
 CONTAINER=first

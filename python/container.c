@@ -252,21 +252,21 @@ static PyObject *container_save_config(ContainerObject *self, PyObject *unused)
 
 PyMethodDef pymgr_container_config_methods[] = {
 	{ "load_config", METH_KW(container_load_config),
-	  "load_config(path=None)\n--\n\n"
+	  "load_config($self, /, path=None)\n--\n\n"
 	  "Read the container's config file again, or the file path instead.\n"
 	  "Raises mgr.Error naming the file, line and key of a bad config." },
 	{ "get_config_item", (PyCFunction)PYMGR_FN(container_get_config_item), METH_VARARGS,
-	  "get_config_item(key)\n--\n\n"
+	  "get_config_item($self, key, /)\n--\n\n"
 	  "The value of key (\"mgr.uts.name\", \"lxc.uts.name\" or \"uts.name\"); for a\n"
 	  "key that takes a list, one value per line; \"\" when unset." },
 	{ "set_config_item", (PyCFunction)PYMGR_FN(container_set_config_item), METH_VARARGS,
-	  "set_config_item(key, value)\n--\n\n"
+	  "set_config_item($self, key, value, /)\n--\n\n"
 	  "Set key in the loaded config (an empty value clears it, a list key\n"
 	  "gets one more value).  save_config() writes it to the file." },
 	{ "clear_config_item", (PyCFunction)PYMGR_FN(container_clear_config_item), METH_VARARGS,
-	  "clear_config_item(key)\n--\n\nUnset key in the loaded config." },
+	  "clear_config_item($self, key, /)\n--\n\nUnset key in the loaded config." },
 	{ "save_config", (PyCFunction)PYMGR_FN(container_save_config), METH_NOARGS,
-	  "save_config()\n--\n\nWrite the loaded config to the container's config file." },
+	  "save_config($self, /)\n--\n\nWrite the loaded config to the container's config file." },
 	{ NULL },
 };
 

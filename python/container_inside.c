@@ -349,7 +349,7 @@ static PyObject *container_get_stats(ContainerObject *self, PyObject *unused)
 
 PyMethodDef pymgr_container_inside_methods[] = {
 	{ "attach_wait", METH_KW(container_attach_wait),
-	  "attach_wait(argv=None, *, env=None, env_policy=\"default\", keep_env=(),\n"
+	  "attach_wait($self, /, argv=None, *, env=None, env_policy=\"default\", keep_env=(),\n"
 	  "            uid=None, gid=None, cwd=None, namespaces=None, elevated=())\n--\n\n"
 	  "Run argv (None: the user's login shell) inside the running container, as\n"
 	  "mgr-attach does, wait for it and return its exit code (128+N for death\n"
@@ -364,29 +364,29 @@ PyMethodDef pymgr_container_inside_methods[] = {
 	  "elevated: what to keep of this process's privileges (\"caps\", \"cgroup\",\n"
 	  "\"lsm\", or True for all).  A command that cannot be run raises mgr.Error." },
 	{ "console", METH_KW(container_console),
-	  "console(ttynum=-1, stdin=0, stdout=1, escape=\"a\")\n--\n\n"
+	  "console($self, /, ttynum=-1, stdin=0, stdout=1, escape=\"a\")\n--\n\n"
 	  "Connect stdin/stdout (fds or files) to a terminal of the running\n"
 	  "container: ttynum 0 its console, N its ttyN, -1 the first free one.\n"
 	  "Ctrl-<escape> q detaches (None: no escape).  Returns True when the\n"
 	  "container closed the session, False when the user detached." },
 	{ "console_log", (PyCFunction)PYMGR_FN(container_console_log), METH_NOARGS,
-	  "console_log()\n--\n\nThe console output the monitor keeps (console.buffer.size), as bytes." },
+	  "console_log($self, /)\n--\n\nThe console output the monitor keeps (console.buffer.size), as bytes." },
 	{ "get_ips", METH_KW(container_get_ips),
-	  "get_ips(family=None)\n--\n\n"
+	  "get_ips($self, /, family=None)\n--\n\n"
 	  "The addresses of the running container (no loopback, no link-local),\n"
 	  "family \"inet\" or \"inet6\" (None: both, IPv4 first)." },
 	{ "get_interfaces", (PyCFunction)PYMGR_FN(container_get_interfaces), METH_NOARGS,
-	  "get_interfaces()\n--\n\nThe host ends of the running container's network devices." },
+	  "get_interfaces($self, /)\n--\n\nThe host ends of the running container's network devices." },
 	{ "get_cgroup_item", (PyCFunction)PYMGR_FN(container_get_cgroup_item), METH_VARARGS,
-	  "get_cgroup_item(key)\n--\n\n"
+	  "get_cgroup_item($self, key, /)\n--\n\n"
 	  "A cgroup setting of the running container, now: an interface file\n"
 	  "(\"pids.max\", \"memory.max\") or a limits key (\"limits.memory\")." },
 	{ "set_cgroup_item", (PyCFunction)PYMGR_FN(container_set_cgroup_item), METH_VARARGS,
-	  "set_cgroup_item(key, value)\n--\n\n"
+	  "set_cgroup_item($self, key, value, /)\n--\n\n"
 	  "Change a cgroup setting of the running container now (the config is\n"
 	  "not touched)." },
 	{ "get_stats", (PyCFunction)PYMGR_FN(container_get_stats), METH_NOARGS,
-	  "get_stats()\n--\n\n"
+	  "get_stats($self, /)\n--\n\n"
 	  "What the running container has used: a dict with cpu_ns, memory_bytes,\n"
 	  "memory_peak_bytes, memory_limit_bytes (None: no limit), pids,\n"
 	  "blkio_read_bytes, blkio_write_bytes and net ({device: (rx_bytes,\n"

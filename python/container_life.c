@@ -370,7 +370,7 @@ static PyObject *container_snapshot_destroy_all(ContainerObject *self, PyObject 
 
 PyMethodDef pymgr_container_life_methods[] = {
 	{ "create", METH_KW(container_create),
-	  "create(template=None, args=(), *, config=None, backend=None, dir=None,\n"
+	  "create($self, /, template=None, args=(), *, config=None, backend=None, dir=None,\n"
 	  "       fssize=None, fstype=None, vgname=None, lvname=None, thinpool=None,\n"
 	  "       unprivileged=False, quiet=False)\n--\n\n"
 	  "Create the container, as mgr-create does: its rootfs from template (a\n"
@@ -383,12 +383,12 @@ PyMethodDef pymgr_container_life_methods[] = {
 	  "quiet: the template's output goes to the log, not to this process's\n"
 	  "stdout.  On failure nothing of the container is left." },
 	{ "destroy", METH_KW(container_destroy),
-	  "destroy(force=False, snapshots=False)\n--\n\n"
+	  "destroy($self, /, force=False, snapshots=False)\n--\n\n"
 	  "Remove the container: its rootfs, config and directory.  force: kill a\n"
 	  "running container first (else: mgr.Error EBUSY).  snapshots: destroy\n"
 	  "its snapshots too (else a container with snapshots is refused)." },
 	{ "clone", METH_KW(container_clone),
-	  "clone(newname, config_path=None, *, snapshot=False, keepname=False,\n"
+	  "clone($self, /, newname, config_path=None, *, snapshot=False, keepname=False,\n"
 	  "      keepmac=False, live=False, ephemeral=False, backend=None, dir=None,\n"
 	  "      fssize=None, fstype=None, vgname=None, lvname=None, thinpool=None)\n--\n\n"
 	  "Copy the stopped container to newname (under config_path, default this\n"
@@ -397,11 +397,11 @@ PyMethodDef pymgr_container_life_methods[] = {
 	  "addresses.  live: copy a running container, frozen meanwhile.\n"
 	  "ephemeral: destroyed when it stops.  Storage keywords as for create()." },
 	{ "rename", (PyCFunction)PYMGR_FN(container_rename), METH_VARARGS,
-	  "rename(newname)\n--\n\n"
+	  "rename($self, newname, /)\n--\n\n"
 	  "Rename the stopped container in place; this object then stands for\n"
 	  "newname." },
 	{ "start", METH_KW(container_start),
-	  "start(foreground=False, init=None, *, use_init=False, console=None,\n"
+	  "start($self, /, foreground=False, init=None, *, use_init=False, console=None,\n"
 	  "      console_log=None)\n--\n\n"
 	  "Boot the container.  By default in the background: returns None once it\n"
 	  "is RUNNING, raises mgr.Error when it could not start.  init: a command\n"
@@ -412,44 +412,44 @@ PyMethodDef pymgr_container_life_methods[] = {
 	  "the console is relayed to stdio unless console is given.  console: a\n"
 	  "host file or device for the console; console_log: a log of its output." },
 	{ "stop", METH_KW(container_stop),
-	  "stop(nowait=False)\n--\n\n"
+	  "stop($self, /, nowait=False)\n--\n\n"
 	  "Kill every process of the container now (mgr-stop -k) and wait until it\n"
 	  "is STOPPED (nowait: only send the signal).  mgr.Error ESRCH when it is\n"
 	  "not running." },
 	{ "shutdown", METH_KW(container_shutdown),
-	  "shutdown(timeout=60, nowait=False)\n--\n\n"
+	  "shutdown($self, /, timeout=60, nowait=False)\n--\n\n"
 	  "Ask the container's init to halt, wait up to timeout seconds (-1: for\n"
 	  "ever), then kill what is left (mgr-stop).  nowait: only ask." },
 	{ "reboot", (PyCFunction)PYMGR_FN(container_reboot), METH_NOARGS,
-	  "reboot()\n--\n\nAsk the container's init to reboot; does not wait." },
+	  "reboot($self, /)\n--\n\nAsk the container's init to reboot; does not wait." },
 	{ "wait", METH_KW(container_wait),
-	  "wait(state, timeout=-1)\n--\n\n"
+	  "wait($self, /, state, timeout=-1)\n--\n\n"
 	  "Wait until the container is in state (a name of mgr.STATES, or an\n"
 	  "iterable of them) and return the state reached.  timeout in seconds\n"
 	  "(-1: no limit); when it runs out, mgr.Error with errno ETIMEDOUT.\n"
 	  "Interrupted by signals (KeyboardInterrupt)." },
 	{ "freeze", METH_KW(container_freeze),
-	  "freeze(timeout=10)\n--\n\n"
+	  "freeze($self, /, timeout=10)\n--\n\n"
 	  "Freeze every process of the running container and return once all are\n"
 	  "frozen (FROZEN).  Not frozen within timeout seconds: thawed again and\n"
 	  "mgr.Error ETIMEDOUT." },
 	{ "unfreeze", (PyCFunction)PYMGR_FN(container_unfreeze), METH_NOARGS,
-	  "unfreeze()\n--\n\nThaw a frozen container (RUNNING again)." },
+	  "unfreeze($self, /)\n--\n\nThaw a frozen container (RUNNING again)." },
 	{ "snapshot", METH_KW(container_snapshot),
-	  "snapshot(comment=None)\n--\n\n"
+	  "snapshot($self, /, comment=None)\n--\n\n"
 	  "Make a snapshot of the container (its rootfs and config as they are\n"
 	  "now, kept in its directory) and return its name, \"snap0\", \"snap1\", ..." },
 	{ "snapshot_list", (PyCFunction)PYMGR_FN(container_snapshot_list), METH_NOARGS,
-	  "snapshot_list()\n--\n\n"
+	  "snapshot_list($self, /)\n--\n\n"
 	  "The container's snapshots, oldest first, as mgr.Snapshot(name, dir,\n"
 	  "time, comment)." },
 	{ "snapshot_restore", METH_KW(container_snapshot_restore),
-	  "snapshot_restore(name, newname=None)\n--\n\n"
+	  "snapshot_restore($self, /, name, newname=None)\n--\n\n"
 	  "Give the stopped container its snapshot name back (newname None), or\n"
 	  "make the new container newname from it and return that Container." },
 	{ "snapshot_destroy", (PyCFunction)PYMGR_FN(container_snapshot_destroy), METH_VARARGS,
-	  "snapshot_destroy(name)\n--\n\nDestroy the snapshot name." },
+	  "snapshot_destroy($self, name, /)\n--\n\nDestroy the snapshot name." },
 	{ "snapshot_destroy_all", (PyCFunction)PYMGR_FN(container_snapshot_destroy_all), METH_NOARGS,
-	  "snapshot_destroy_all()\n--\n\nDestroy every snapshot; return how many there were." },
+	  "snapshot_destroy_all($self, /)\n--\n\nDestroy every snapshot; return how many there were." },
 	{ NULL },
 };

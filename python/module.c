@@ -79,9 +79,9 @@ static PyMethodDef module_methods[] = {
 	{ "config_keys", config_keys, METH_NOARGS,
 	  "config_keys()\n--\n\nEvery config key the library knows." },
 	{ "name_check", name_check, METH_VARARGS,
-	  "name_check(name)\n--\n\nRaise mgr.Error (EINVAL) saying why name is not a valid container name." },
+	  "name_check(name, /)\n--\n\nRaise mgr.Error (EINVAL) saying why name is not a valid container name." },
 	{ "parse_size", parse_size, METH_VARARGS,
-	  "parse_size(size)\n--\n\nBytes of a size as the config takes it (\"64K\", \"10G\": powers of 1024)." },
+	  "parse_size(size, /)\n--\n\nBytes of a size as the config takes it (\"64K\", \"10G\": powers of 1024)." },
 	{ NULL },
 };
 
