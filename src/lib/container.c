@@ -58,6 +58,7 @@ _public_ const char *mgr_default_path(void)
 }
 const char *mgr_template_dir(void) { return env_or("MGR_TEMPLATE_DIR", MGR_TEMPLATE_DIR); }
 const char *mgr_init_path(void) { return env_or("MGR_INIT_PATH", MGR_INIT_PATH); }
+const char *mgr_monitor_path(void) { return env_or("MGR_MONITOR_PATH", MGR_MONITOR_PATH); }
 const char *mgr_global_config(void) { return env_or("MGR_GLOBAL_CONFIG", MGR_GLOBAL_CONFIG); }
 const char *mgr_runtime_path(void)
 {

@@ -89,6 +89,8 @@ int container_lock(struct mgr_container *c, bool wait);
  * MGR_RUNTIME_PATH, MGR_CACHE_PATH) so the test suite can run from the build tree. */
 const char *mgr_template_dir(void);
 const char *mgr_init_path(void);
+/* mgr-monitord, which a daemonized monitor executes (MGR_MONITOR_PATH). */
+const char *mgr_monitor_path(void);
 const char *mgr_global_config(void);
 const char *mgr_runtime_path(void);
 const char *mgr_cache_path(void);

@@ -228,6 +228,10 @@ static int daemonize(struct monitor_setup *m)
 		if (chdir("/") < 0)
 			_exit(1);
 		m->status_fd = pipefd[1];
+		r = monitor_exec(m);
+		/* Without mgr-monitord, the monitor goes on in this copy. */
+		log_warn("Failed to execute \"%s\" (%s): the monitor runs in a copy of the "
+			 "starting process", mgr_monitor_path(), strerror(-r));
 		monitor_run(m);
 		_exit(0);
 	}

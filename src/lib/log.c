@@ -42,6 +42,18 @@ void log_set_level(enum mgr_log_level level)
 	log_level = level;
 }
 
+enum mgr_log_level log_get_level(void)
+{
+	return log_level;
+}
+
+void log_set_fd(int fd)
+{
+	if (log_fd >= 0 && log_fd != fd)
+		close(log_fd);
+	log_fd = fd;
+}
+
 int log_get_fd(void)
 {
 	return log_fd;

@@ -10,6 +10,9 @@
 /* Open file for appending (NULL closes). */
 int log_set_file(const char *file);
 void log_set_level(enum mgr_log_level level);
+enum mgr_log_level log_get_level(void);
+/* Log to fd, which the log now owns (-1: nowhere). */
+void log_set_fd(int fd);
 /* The log's fd (-1 when none), to keep it across a close of all fds. */
 int log_get_fd(void);
 /* Tag lines with this prefix (the container name), NULL for none. */

@@ -23,6 +23,15 @@ struct monitor_setup {
  * failed (reported through status_fd as well). */
 int monitor_run(struct monitor_setup *m);
 
+/* In the daemonized monitor: execute mgr-monitord, handing it m (its
+ * descriptors, the loaded config, the start options), so that the monitor
+ * keeps nothing of its starter's memory.  Returns only on failure, with m
+ * as it was. */
+int monitor_exec(struct monitor_setup *m);
+/* mgr-monitord: take over what monitor_exec() handed over and run the
+ * monitor.  Its exit status. */
+int monitor_exec_main(int argc, char **argv);
+
 /* What the monitor reports through status_fd. */
 struct monitor_status {
 	int ret;

@@ -192,7 +192,35 @@ mount_entries_and_caps() {
 	assert_no_leftovers mnt
 }
 
+# The daemonized monitor is mgr-monitord, with the container's name in its
+# command line, and not a copy of the program that started it; without
+# mgr-monitord it goes on in the copy (and says so in the log).
+monitor_program() {
+	make_ct daemon
+	echo "mgr.log.file = $T_WORK/daemon.log" >>"$T_PATH/daemon/config"
+	echo "mgr.log.level = warn" >>"$T_PATH/daemon/config"
+	assert_succeeds t_mgr start -n daemon
+	local monitor
+	monitor=$(awk '{print $4}' /proc/"$(t_mgr info -n daemon -p -H)"/stat)
+	assert_eq "$(readlink -f "$MGR_MONITOR_PATH")" "$(readlink /proc/"$monitor"/exe)" \
+		"the monitor's program"
+	assert_eq "mgr-monitord" "$(cat /proc/"$monitor"/comm)"
+	assert_contains "$(tr '\0' ' ' </proc/"$monitor"/cmdline)" "mgr-monitord daemon $T_PATH "
+	assert_eq 1 "$(awk '{print $4}' /proc/"$monitor"/stat)" "the monitor's parent"
+	assert_succeeds t_mgr attach -n daemon -- true
+	assert_succeeds t_mgr stop -n daemon -k
+	[[ ! -s $T_WORK/daemon.log ]] || t_fail "warnings: $(cat "$T_WORK/daemon.log")"
+
+	MGR_MONITOR_PATH=/nonexistent/mgr-monitord assert_succeeds t_mgr start -n daemon
+	monitor=$(awk '{print $4}' /proc/"$(t_mgr info -n daemon -p -H)"/stat)
+	assert_contains "$(cat /proc/"$monitor"/comm)" "mgr-start"
+	assert_contains "$(cat "$T_WORK/daemon.log")" 'Failed to execute "/nonexistent/mgr-monitord"'
+	assert_succeeds t_mgr stop -n daemon -k
+	assert_no_leftovers daemon
+}
+
 t_case "create, start, halt cleanly, destroy" lifecycle
+t_case "the monitor is mgr-monitord" monitor_program
 t_case "own namespaces, hostname and only lo" namespaces
 t_case "stop -k kills at once" stop_kill
 t_case "stop -t kills an init that ignores the halt signal" stop_timeout_kills
