@@ -362,7 +362,8 @@ PyMethodDef pymgr_container_inside_methods[] = {
 	  "the user's home.  namespaces: names of the namespaces to join (\"mount\",\n"
 	  "\"pid\", \"uts\", \"ipc\", \"net\", \"cgroup\", \"user\"; None: all).\n"
 	  "elevated: what to keep of this process's privileges (\"caps\", \"cgroup\",\n"
-	  "\"lsm\", or True for all).  A command that cannot be run raises mgr.Error." },
+	  "\"lsm\", or True for all).  A command that cannot be run raises mgr.Error.\n"
+	  "Ctrl-C (KeyboardInterrupt) is seen once the command has ended." },
 	{ "console", METH_KW(container_console),
 	  "console($self, /, ttynum=-1, stdin=0, stdout=1, escape=\"a\")\n--\n\n"
 	  "Connect stdin/stdout (fds or files) to a terminal of the running\n"

@@ -55,6 +55,11 @@ struct monitor {
 	bool stdin_open;
 	struct termios saved_tty;
 	bool tty_saved;
+	/* The caller's signal mask and SIGPIPE handling, back on return (a
+	 * foreground monitor runs in the caller's process). */
+	sigset_t saved_mask;
+	bool mask_saved;
+	void (*saved_sigpipe)(int);
 	int exit_code;
 };
 
@@ -635,9 +640,10 @@ static int signals_block(struct monitor *m)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGWINCH);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+	if (sigprocmask(SIG_BLOCK, &set, &m->saved_mask) < 0)
 		return -errno;
-	signal(SIGPIPE, SIG_IGN);
+	m->mask_saved = true;
+	m->saved_sigpipe = signal(SIGPIPE, SIG_IGN);
 	m->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	return m->sigfd < 0 ? -errno : 0;
 }
@@ -701,6 +707,11 @@ out:
 		client_drop(&m, i);
 	if (m.sigfd >= 0)
 		close(m.sigfd);
+	if (m.mask_saved) {
+		if (m.saved_sigpipe != SIG_ERR)
+			signal(SIGPIPE, m.saved_sigpipe);
+		sigprocmask(SIG_SETMASK, &m.saved_mask, NULL);
+	}
 	console_close(&m.console);
 	return r;
 }

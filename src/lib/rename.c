@@ -222,6 +222,9 @@ _public_ int mgr_rename(struct mgr_container *c, const char *newname)
 	r = handle_move(c, n);
 	if (r < 0)
 		container_error(c, r, "Failed to rename \"%s\"", c->name);
+	else
+		/* The handle stands for the renamed container, config included. */
+		r = mgr_load_config(c);
 out:
 	mgr_container_free(n);
 	return r;
