@@ -189,9 +189,7 @@ static PyObject *container_load_config(ContainerObject *self, PyObject *args, Py
 		return NULL;
 	CONTAINER_CALL(self, call,
 		       path ? mgr_load_config_file(self->c, path) : mgr_load_config(self->c));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_get_config_item(ContainerObject *self, PyObject *args)
@@ -220,9 +218,7 @@ static PyObject *container_set_config_item(ContainerObject *self, PyObject *args
 	    !PyArg_ParseTuple(args, "ss:set_config_item", &key, &value))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_set_config_item(self->c, key, value));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_clear_config_item(ContainerObject *self, PyObject *args)
@@ -233,9 +229,7 @@ static PyObject *container_clear_config_item(ContainerObject *self, PyObject *ar
 	if (!pymgr_container_ready(self) || !PyArg_ParseTuple(args, "s:clear_config_item", &key))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_clear_config_item(self->c, key));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_save_config(ContainerObject *self, PyObject *unused)
@@ -245,9 +239,7 @@ static PyObject *container_save_config(ContainerObject *self, PyObject *unused)
 	if (!pymgr_container_ready(self))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_save_config(self->c));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 PyMethodDef pymgr_container_config_methods[] = {

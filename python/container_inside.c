@@ -75,6 +75,24 @@ static int env_policy_parse(const char *s, enum mgr_attach_env *ret)
 	return 0;
 }
 
+/* A user or group id; None leaves *ret alone. */
+static int id_from_object(PyObject *obj, const char *what, unsigned *ret)
+{
+	long v;
+
+	if (obj == Py_None)
+		return 0;
+	v = PyLong_AsLong(obj);
+	if (v == -1 && PyErr_Occurred())
+		return -1;
+	if (v < 0 || v >= (long)(uid_t)-1) {
+		PyErr_Format(PyExc_ValueError, "%s %ld out of range", what, v);
+		return -1;
+	}
+	*ret = (unsigned)v;
+	return 0;
+}
+
 /* The options of attach_wait() other than the command. */
 static int attach_options(struct mgr_attach_options *o, PyObject *namespaces,
 			  PyObject *elevated, const char *env_policy, PyObject *uid, PyObject *gid)
@@ -88,28 +106,8 @@ static int attach_options(struct mgr_attach_options *o, PyObject *namespaces,
 		return -1;
 	if (env_policy_parse(env_policy, &o->env_policy) < 0)
 		return -1;
-	if (uid != Py_None) {
-		long v = PyLong_AsLong(uid);
-
-		if (v == -1 && PyErr_Occurred())
-			return -1;
-		if (v < 0 || v >= (long)(uid_t)-1) {
-			PyErr_SetString(PyExc_ValueError, "uid out of range");
-			return -1;
-		}
-		o->uid = (uid_t)v;
-	}
-	if (gid != Py_None) {
-		long v = PyLong_AsLong(gid);
-
-		if (v == -1 && PyErr_Occurred())
-			return -1;
-		if (v < 0 || v >= (long)(gid_t)-1) {
-			PyErr_SetString(PyExc_ValueError, "gid out of range");
-			return -1;
-		}
-		o->gid = (gid_t)v;
-	}
+	if (id_from_object(uid, "uid", &o->uid) < 0 || id_from_object(gid, "gid", &o->gid) < 0)
+		return -1;
 	return 0;
 }
 
@@ -272,9 +270,7 @@ static PyObject *container_set_cgroup_item(ContainerObject *self, PyObject *args
 	    !PyArg_ParseTuple(args, "ss:set_cgroup_item", &key, &value))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_set_cgroup_item(self->c, key, value));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static int dict_set_u64(PyObject *d, const char *key, uint64_t v)

@@ -59,9 +59,7 @@ static PyObject *container_create(ContainerObject *self, PyObject *args, PyObjec
 	o.flags = (quiet ? MGR_CREATE_QUIET : 0) | (unprivileged ? MGR_CREATE_UNPRIVILEGED : 0);
 	CONTAINER_CALL(self, call, mgr_create(self->c, &o));
 	pymgr_strv_free(targv);
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_destroy(ContainerObject *self, PyObject *args, PyObject *kwds)
@@ -76,9 +74,7 @@ static PyObject *container_destroy(ContainerObject *self, PyObject *args, PyObje
 		return NULL;
 	flags = (force ? MGR_DESTROY_FORCE : 0) | (snapshots ? MGR_DESTROY_SNAPSHOTS : 0);
 	CONTAINER_CALL(self, call, mgr_destroy(self->c, flags));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_clone(ContainerObject *self, PyObject *args, PyObject *kwds)
@@ -119,9 +115,7 @@ static PyObject *container_rename(ContainerObject *self, PyObject *args)
 	if (mgr_name_check(newname, &why) < 0)
 		return pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", newname, why);
 	CONTAINER_CALL(self, call, mgr_rename(self->c, newname));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 /* --- start, stop, wait ---------------------------------------------------- */
@@ -168,9 +162,7 @@ static PyObject *stop_call(ContainerObject *self, enum mgr_stop_mode mode, int t
 	if (!pymgr_container_ready(self))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_stop(self->c, mode, timeout, nowait));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_stop(ContainerObject *self, PyObject *args, PyObject *kwds)
@@ -241,9 +233,7 @@ static PyObject *container_freeze(ContainerObject *self, PyObject *args, PyObjec
 	    !PyArg_ParseTupleAndKeywords(args, kwds, "|i:freeze", kwlist, &timeout))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_freeze(self->c, timeout));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_unfreeze(ContainerObject *self, PyObject *unused)
@@ -253,9 +243,7 @@ static PyObject *container_unfreeze(ContainerObject *self, PyObject *unused)
 	if (!pymgr_container_ready(self))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_unfreeze(self->c));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 /* --- snapshots ------------------------------------------------------------ */
@@ -351,9 +339,7 @@ static PyObject *container_snapshot_destroy(ContainerObject *self, PyObject *arg
 	if (!pymgr_container_ready(self) || !PyArg_ParseTuple(args, "s:snapshot_destroy", &name))
 		return NULL;
 	CONTAINER_CALL(self, call, mgr_snapshot_destroy(self->c, name));
-	if (call.r < 0)
-		return pymgr_raise_call(&call);
-	Py_RETURN_NONE;
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_snapshot_destroy_all(ContainerObject *self, PyObject *unused)

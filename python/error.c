@@ -38,3 +38,10 @@ PyObject *pymgr_raise_call(const struct pymgr_call *call)
 		msg = NULL;
 	return raise_message(call->r, msg);
 }
+
+PyObject *pymgr_call_none(const struct pymgr_call *call)
+{
+	if (call->r < 0)
+		return pymgr_raise_call(call);
+	Py_RETURN_NONE;
+}

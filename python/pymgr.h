@@ -55,6 +55,8 @@ struct pymgr_call {
 PyObject *pymgr_raise(int r, const char *fmt, ...);
 /* Raise mgr.Error for a failed CONTAINER_CALL; returns NULL. */
 PyObject *pymgr_raise_call(const struct pymgr_call *call);
+/* None after a CONTAINER_CALL that worked; else raise as above. */
+PyObject *pymgr_call_none(const struct pymgr_call *call);
 
 /* "O&" converters.  strv: a sequence of str or bytes (not one str) into a
  * NULL-terminated array of file-system strings, None into NULL; release

@@ -271,3 +271,24 @@ def test_list_containers(busybox, cpath):
     assert [(o.name, o.state) for o in active] == [("py-lsa", "RUNNING")]
     a.stop()
     assert mgr.list_containers(cpath.path, active=True) == []
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def test_monitor_is_not_a_copy_of_the_interpreter(busybox):
+    """The background monitor is mgr-monitord: it keeps none of this
+    process's memory, however much it holds, and ps shows what it is."""
+    c = busybox("py-mem")
+    ballast = b"m" * (256 << 20)
+    c.start()
+    monitor = int(open(f"/proc/{c.init_pid}/stat").read().rsplit(")", 1)[1].split()[1])
+    assert os.readlink(f"/proc/{monitor}/exe") == os.path.realpath(os.environ["MGR_MONITOR_PATH"])
+    with open(f"/proc/{monitor}/cmdline", "rb") as f:
+        assert f.read().split(b"\0")[:3] == [b"mgr-monitord", b"py-mem", c.config_path.encode()]
+    assert rss_kib(os.getpid()) > 256 << 10
+    assert rss_kib(monitor) < 64 << 10, f"the monitor holds {rss_kib(monitor)} KiB"
+    del ballast
+    c.stop()
