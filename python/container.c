@@ -7,15 +7,13 @@
 static int container_init(ContainerObject *self, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "config_path", NULL };
-	const char *name, *path = NULL, *why = NULL;
+	const char *name, *path = NULL;
 	struct mgr_container *c;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "s|z:Container", kwlist, &name, &path))
 		return -1;
-	if (mgr_name_check(name, &why) < 0) {
-		pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", name, why);
+	if (pymgr_name_check(name) < 0)
 		return -1;
-	}
 	c = mgr_container_new(name, path);
 	if (!c) {
 		pymgr_raise(-errno, "Failed to make a handle for \"%s\": %s", name, strerror(errno));

@@ -84,7 +84,7 @@ static PyObject *container_clone(ContainerObject *self, PyObject *args, PyObject
 				  "vgname", "lvname", "thinpool", NULL };
 	struct mgr_storage_options s = { 0 };
 	int snapshot = 0, keepname = 0, keepmac = 0, live = 0, ephemeral = 0;
-	const char *newname, *newpath = NULL, *why = NULL;
+	const char *newname, *newpath = NULL;
 	struct pymgr_call call;
 	unsigned flags;
 
@@ -94,8 +94,8 @@ static PyObject *container_clone(ContainerObject *self, PyObject *args, PyObject
 					 &ephemeral, &s.backend, &s.rootfs_dir, size_converter,
 					 &s.fssize, &s.fstype, &s.vgname, &s.lvname, &s.thinpool))
 		return NULL;
-	if (mgr_name_check(newname, &why) < 0)
-		return pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", newname, why);
+	if (pymgr_name_check(newname) < 0)
+		return NULL;
 	flags = (snapshot ? MGR_CLONE_SNAPSHOT : 0) | (keepname ? MGR_CLONE_KEEPNAME : 0) |
 		(keepmac ? MGR_CLONE_KEEPMACADDR : 0) | (live ? MGR_CLONE_LIVE : 0) |
 		(ephemeral ? MGR_CLONE_EPHEMERAL : 0);
@@ -108,12 +108,12 @@ static PyObject *container_clone(ContainerObject *self, PyObject *args, PyObject
 static PyObject *container_rename(ContainerObject *self, PyObject *args)
 {
 	struct pymgr_call call;
-	const char *newname, *why = NULL;
+	const char *newname;
 
 	if (!pymgr_container_ready(self) || !PyArg_ParseTuple(args, "s:rename", &newname))
 		return NULL;
-	if (mgr_name_check(newname, &why) < 0)
-		return pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", newname, why);
+	if (pymgr_name_check(newname) < 0)
+		return NULL;
 	CONTAINER_CALL(self, call, mgr_rename(self->c, newname));
 	return pymgr_call_none(&call);
 }
@@ -314,15 +314,15 @@ static PyObject *container_snapshot_restore(ContainerObject *self, PyObject *arg
 					    PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "newname", NULL };
-	const char *name, *newname = NULL, *why = NULL;
+	const char *name, *newname = NULL;
 	struct pymgr_call call;
 
 	if (!pymgr_container_ready(self) ||
 	    !PyArg_ParseTupleAndKeywords(args, kwds, "s|z:snapshot_restore", kwlist, &name,
 					 &newname))
 		return NULL;
-	if (newname && mgr_name_check(newname, &why) < 0)
-		return pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", newname, why);
+	if (newname && pymgr_name_check(newname) < 0)
+		return NULL;
 	CONTAINER_CALL(self, call, mgr_snapshot_restore(self->c, name, newname));
 	if (call.r < 0)
 		return pymgr_raise_call(&call);

@@ -2,6 +2,7 @@
 /* mgr.Error: an OSError with the library's errno and message. */
 #include "pymgr.h"
 
+#include <errno.h>
 #include <stdarg.h>
 
 PyObject *pymgr_error;
@@ -44,4 +45,14 @@ PyObject *pymgr_call_none(const struct pymgr_call *call)
 	if (call->r < 0)
 		return pymgr_raise_call(call);
 	Py_RETURN_NONE;
+}
+
+int pymgr_name_check(const char *name)
+{
+	const char *why = NULL;
+
+	if (mgr_name_check(name, &why) == 0)
+		return 0;
+	pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", name, why);
+	return -1;
 }

@@ -47,12 +47,10 @@ static PyObject *config_keys(PyObject *mod, PyObject *unused)
 
 static PyObject *name_check(PyObject *mod, PyObject *args)
 {
-	const char *name, *why = NULL;
+	const char *name;
 
-	if (!PyArg_ParseTuple(args, "s:name_check", &name))
+	if (!PyArg_ParseTuple(args, "s:name_check", &name) || pymgr_name_check(name) < 0)
 		return NULL;
-	if (mgr_name_check(name, &why) < 0)
-		return pymgr_raise(-EINVAL, "Invalid container name \"%s\": %s", name, why);
 	Py_RETURN_NONE;
 }
 

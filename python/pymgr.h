@@ -53,6 +53,9 @@ struct pymgr_call {
 
 /* Raise mgr.Error(errno, message) for the negative errno r; returns NULL. */
 PyObject *pymgr_raise(int r, const char *fmt, ...);
+/* 0 when name is a valid container name, else -1 with mgr.Error (EINVAL)
+ * saying why. */
+int pymgr_name_check(const char *name);
 /* Raise mgr.Error for a failed CONTAINER_CALL; returns NULL. */
 PyObject *pymgr_raise_call(const struct pymgr_call *call);
 /* None after a CONTAINER_CALL that worked; else raise as above. */

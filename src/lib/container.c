@@ -130,7 +130,7 @@ int container_error(struct mgr_container *c, int err, const char *fmt, ...)
 	return err < 0 ? err : -EINVAL;
 }
 
-_public_ struct mgr_container *mgr_container_new(const char *name, const char *path)
+struct mgr_container *container_new_unloaded(const char *name, const char *path)
 {
 	struct mgr_container *c;
 	char abspath[PATH_MAX];
@@ -165,7 +165,14 @@ _public_ struct mgr_container *mgr_container_new(const char *name, const char *p
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (mgr_defined(c))
+	return c;
+}
+
+_public_ struct mgr_container *mgr_container_new(const char *name, const char *path)
+{
+	struct mgr_container *c = container_new_unloaded(name, path);
+
+	if (c && mgr_defined(c))
 		(void)mgr_load_config(c); /* errors surface again on use */
 	return c;
 }

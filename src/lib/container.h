@@ -91,6 +91,8 @@ const char *mgr_template_dir(void);
 const char *mgr_init_path(void);
 /* mgr-monitord, which a daemonized monitor executes (MGR_MONITOR_PATH). */
 const char *mgr_monitor_path(void);
+/* mgr_container_new() without reading the config (c->conf NULL). */
+struct mgr_container *container_new_unloaded(const char *name, const char *path);
 const char *mgr_global_config(void);
 const char *mgr_runtime_path(void);
 const char *mgr_cache_path(void);

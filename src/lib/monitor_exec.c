@@ -61,21 +61,28 @@ static int config_memfd(const struct mgr_conf *conf)
 	return TAKE_FD(fd);
 }
 
-static int strv_appendf(char ***v, const char *fmt, ...) _printf_(2, 3);
-static int strv_appendf(char ***v, const char *fmt, ...)
+/* mgr-monitord's command line, built up; after the first failure (r < 0)
+ * nothing more is added. */
+struct args {
+	char **v;
+	int r;
+};
+
+static void arg(struct args *a, const char *fmt, ...) _printf_(2, 3);
+static void arg(struct args *a, const char *fmt, ...)
 {
 	char *s;
 	va_list ap;
-	int r;
 
+	if (a->r < 0)
+		return;
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	a->r = vasprintf(&s, fmt, ap) < 0 ? -ENOMEM : 0;
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	r = strv_append(v, s);
-	free(s);
-	return r;
+	if (a->r == 0) {
+		a->r = strv_append(&a->v, s);
+		free(s);
+	}
 }
 
 /* The fds mgr-monitord takes over, not closed by its exec. */
@@ -94,48 +101,39 @@ int monitor_exec(struct monitor_setup *m)
 {
 	const struct mgr_start_options *o = m->ctx.opts;
 	struct mgr_container *c = m->ctx.c;
-	_cleanup_strv_free_ char **argv = NULL;
 	_cleanup_close_ int config_fd = -1;
+	struct args a = { 0 };
 	int fds[] = { m->listen_fd, m->lock_fd, m->status_fd, log_get_fd(), m->ctx.init_exe_fd };
 	int r;
 
 	config_fd = config_memfd(c->conf);
 	if (config_fd < 0)
 		return config_fd;
-	r = strv_append(&argv, "mgr-monitord");
-	if (r >= 0)
-		r = strv_append(&argv, c->name);
-	if (r >= 0)
-		r = strv_append(&argv, c->path);
-	if (r >= 0)
-		r = strv_appendf(&argv, "--config-fd=%d", config_fd);
-	if (r >= 0)
-		r = strv_appendf(&argv, "--listen-fd=%d", m->listen_fd);
-	if (r >= 0)
-		r = strv_appendf(&argv, "--lock-fd=%d", m->lock_fd);
-	if (r >= 0)
-		r = strv_appendf(&argv, "--status-fd=%d", m->status_fd);
-	if (r >= 0)
-		r = strv_appendf(&argv, "--socket=%s", m->socket_path);
-	if (r >= 0 && log_get_fd() >= 0)
-		r = strv_appendf(&argv, "--log-fd=%d", log_get_fd());
-	if (r >= 0)
-		r = strv_appendf(&argv, "--log-level=%d", (int)log_get_level());
-	if (r >= 0 && m->ctx.init_exe_fd >= 0)
-		r = strv_appendf(&argv, "--init-exe-fd=%d", m->ctx.init_exe_fd);
-	if (r >= 0 && o->use_mgr_init)
-		r = strv_append(&argv, "--use-mgr-init");
-	if (r >= 0 && o->console_path)
-		r = strv_appendf(&argv, "--console=%s", o->console_path);
-	if (r >= 0 && o->console_log)
-		r = strv_appendf(&argv, "--console-log=%s", o->console_log);
-	if (r >= 0)
-		r = strv_append(&argv, "--");
-	STRV_FOREACH(a, m->ctx.init_argv)
-		if (r >= 0)
-			r = strv_append(&argv, *a);
-	if (r < 0)
-		return r;
+	arg(&a, "mgr-monitord");
+	arg(&a, "%s", c->name);
+	arg(&a, "%s", c->path);
+	arg(&a, "--config-fd=%d", config_fd);
+	arg(&a, "--listen-fd=%d", m->listen_fd);
+	arg(&a, "--lock-fd=%d", m->lock_fd);
+	arg(&a, "--status-fd=%d", m->status_fd);
+	arg(&a, "--socket=%s", m->socket_path);
+	if (log_get_fd() >= 0)
+		arg(&a, "--log-fd=%d", log_get_fd());
+	arg(&a, "--log-level=%d", (int)log_get_level());
+	if (m->ctx.init_exe_fd >= 0)
+		arg(&a, "--init-exe-fd=%d", m->ctx.init_exe_fd);
+	if (o->use_mgr_init)
+		arg(&a, "--use-mgr-init");
+	if (o->console_path)
+		arg(&a, "--console=%s", o->console_path);
+	if (o->console_log)
+		arg(&a, "--console-log=%s", o->console_log);
+	arg(&a, "--");
+	STRV_FOREACH(i, m->ctx.init_argv)
+		arg(&a, "%s", *i);
+	_cleanup_strv_free_ char **argv = TAKE_PTR(a.v);
+	if (a.r < 0)
+		return a.r;
 	r = keep_open(config_fd);
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(fds); i++)
 		r = keep_open(fds[i]);
@@ -273,7 +271,8 @@ int monitor_exec_main(int argc, char **argv)
 	log_set_prefix(h.name);
 	(void)prctl(PR_SET_NAME, "mgr-monitord");
 
-	m.ctx.c = mgr_container_new(h.name, h.path);
+	/* Its config is the one handed over, not the file's. */
+	m.ctx.c = container_new_unloaded(h.name, h.path);
 	if (!m.ctx.c) {
 		report_failure(h.status_fd, -errno, "mgr-monitord: bad container name or path");
 		return 1;
