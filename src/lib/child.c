@@ -34,14 +34,19 @@
 #include "util/fileio.h"
 #include "util/strv.h"
 
-/* Mount the rootfs from its storage onto rootfs.mount (or its own mount
- * point: a dir onto itself) and return an fd for it. */
-static int rootfs_prepare(const struct mgr_conf *conf, const struct storage *s, int sync_fd)
+/* Mount the rootfs from its storage (or move in the detached mount the
+ * host side made, mnt) onto rootfs.mount (or its own mount point: a dir
+ * onto itself) and return an fd for it. */
+static int rootfs_prepare(const struct mgr_conf *conf, const struct storage *s, int mnt,
+			  int sync_fd)
 {
 	const char *target = conf->rootfs_mount ? conf->rootfs_mount : storage_mount_point(s);
 	int fd, r;
 
-	r = s->ops->mount(s, target);
+	if (mnt >= 0)
+		r = move_mount(mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+	else
+		r = s->ops->mount(s, target);
 	if (r < 0)
 		return sync_error(sync_fd, r, "Failed to mount the rootfs \"%s\" on \"%s\"",
 				  s->spec, target);
@@ -281,7 +286,7 @@ static int child_setup(const struct child_args *a)
 	r = child_hooks_run(ctx, CONF_HOOK_PRE_MOUNT, fd);
 	if (r < 0)
 		return r;
-	rootfd = rootfs_prepare(conf, ctx->storage, fd);
+	rootfd = rootfs_prepare(conf, ctx->storage, ctx->rootfs_mnt, fd);
 	if (rootfd < 0)
 		return rootfd;
 	/* The device rules may come now: a loop or LVM rootfs is open. */

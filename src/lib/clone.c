@@ -429,8 +429,10 @@ static int clone_into(struct mgr_container *c, struct mgr_container *n, const st
 	}
 	r = flags & CLONE_KEEP_IDENTITY ? 0 : rootfs_identity(c, to, n->name, flags);
 	/* A range of its own, unless it is an overlay over the source's
-	 * files, which must keep their owners. */
-	if (r == 0 && !(flags & CLONE_KEEP_IDENTITY) && to->ops != &storage_overlay_ops &&
+	 * shifted files, which must keep their owners (idmapped ones keep
+	 * the host's ids whatever the range). */
+	if (r == 0 && !(flags & CLONE_KEEP_IDENTITY) &&
+	    (to->ops != &storage_overlay_ops || c->conf->rootfs_idmapped == 1) &&
 	    (r = clone_userns_settle(n, to)) < 0)
 		container_error_msg(c, r, n->error); /* the copy's words, the caller's handle */
 	if (r == 0 && snapshot &&

@@ -25,6 +25,8 @@ struct mgr_conf *conf_new(void)
 	if (!conf)
 		return NULL;
 	conf->autodev = -1;
+	conf->privileged = -1;
+	conf->rootfs_idmapped = -1;
 	conf->init_uid = -1;
 	conf->init_gid = -1;
 	conf->log_level = -1;
@@ -246,7 +248,15 @@ static int validate_idmap(const struct mgr_conf *conf, struct conf_error *err)
 {
 	const char *why;
 
+	if (conf->privileged == 1 && (conf->n_idmaps > 0 || conf->idmap_auto))
+		return conf_errorf(err, -EINVAL,
+				   "\"mgr.privileged = 1\" and \"mgr.idmap\" contradict each other: a "
+				   "privileged container has no user namespace; clear one of them");
 	if (conf->n_idmaps == 0) {
+		if (conf->rootfs_idmapped == 1)
+			return conf_errorf(err, -EINVAL,
+					   "\"mgr.rootfs.idmapped = 1\" needs the maps of a user "
+					   "namespace (\"mgr.idmap\")");
 		if (conf->idmap_auto)
 			return conf_errorf(err, -EINVAL,
 					   "\"mgr.idmap = auto\" has no range yet (mgr-create picks one): "

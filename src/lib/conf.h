@@ -215,6 +215,12 @@ struct mgr_conf {
 	struct conf_idmap *idmaps; /* idmap: a user namespace with these maps */
 	size_t n_idmaps;
 	int idmap_auto; /* "idmap = auto": mgr-create picks a range */
+	int privileged; /* 1: no user namespace, chosen (mgr-create makes no
+			   range); -1 unset */
+	/* 1: the rootfs keeps the host's ids on disk and is mounted idmapped
+	 * into the user namespace; 0: its files are shifted into the range;
+	 * -1 unset: shifted, and mgr-create picks idmapped where it can. */
+	int rootfs_idmapped;
 
 	/* The LSM label init executes into (lsm/lsm.h says what unset means). */
 	char *apparmor_profile;        /* a profile name, "unconfined" or "generated" */

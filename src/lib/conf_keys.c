@@ -86,6 +86,8 @@ static const struct conf_key keys[] = {
 	KEY("namespace.clone", namespace_clone, CONF_KEY_LIST),
 	KEY("namespace.keep", namespace_keep, CONF_KEY_LIST),
 	KEY("idmap", idmap, CONF_KEY_LIST),
+	KEY("privileged", privileged, 0),
+	KEY("rootfs.idmapped", rootfs_idmapped, 0),
 	KEY("seccomp.profile", seccomp_profile, 0),
 	KEY("seccomp.allow_nesting", seccomp_allow_nesting, 0),
 	KEY("no_new_privs", no_new_privs, 0),

@@ -158,6 +158,8 @@ DECLARE_KEY(namespace_keep);
 
 /* conf_keys_security.c */
 DECLARE_KEY(idmap);
+DECLARE_KEY(privileged);
+DECLARE_KEY(rootfs_idmapped);
 DECLARE_KEY(seccomp_profile);
 DECLARE_KEY(seccomp_allow_nesting);
 DECLARE_KEY(no_new_privs);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* idmap: "u|g NSID HOSTID RANGE" lines, or "auto" for mgr-create. */
+/* idmap: "u|g NSID HOSTID RANGE" lines, or "auto" for mgr-create;
+ * privileged (no user namespace, on purpose) and rootfs.idmapped. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "conf_keys.h"
 #include "util/macro.h"
 
@@ -62,3 +64,6 @@ int key_clear_idmap(const char *key, struct mgr_conf *conf)
 	conf->idmap_auto = 0;
 	return 0;
 }
+
+NUMBER_KEY(privileged, privileged, 0, 1, -1)
+NUMBER_KEY(rootfs_idmapped, rootfs_idmapped, 0, 1, -1)

@@ -208,6 +208,15 @@ _public_ bool mgr_defined(const struct mgr_container *c)
 	return path_exists(c->config_file) && marker && !path_exists(marker);
 }
 
+_public_ int mgr_privileged(struct mgr_container *c)
+{
+	int r;
+
+	if (!c->conf && (r = mgr_load_config(c)) < 0)
+		return r;
+	return c->conf->n_idmaps == 0 && !c->conf->idmap_auto;
+}
+
 _public_ int mgr_load_config_file(struct mgr_container *c, const char *file)
 {
 	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();

@@ -40,15 +40,19 @@ int rootless_check_start(struct mgr_container *c);
 struct storage;
 /* create_userns.c: a container with mgr.idmap.  _check refuses what cannot
  * work before anything is made; _finish (config loaded, rootfs filled)
- * picks the range of "idmap = auto" and shifts the rootfs into it. */
+ * picks the range of "idmap = auto" and, unless the rootfs can be mounted
+ * idmapped (rootfs.idmapped), shifts it into the range. */
 int create_userns_check(struct mgr_container *c, const struct storage *s);
 /* The maps of "idmap = auto" now (c->conf loaded): for a user other than
  * root, whose template runs under them. */
 int create_userns_settle(struct mgr_container *c);
 int create_userns_finish(struct mgr_container *c, const struct storage *s);
 /* A copy n of a container with mgr.idmap, its rootfs s filled: a range of
- * its own, and s shifted from the source's range into it. */
+ * its own, and s shifted from the source's range into it (unless idmapped). */
 int clone_userns_settle(struct mgr_container *n, const struct storage *s);
+/* rootfs.idmapped unset: 1 where s can be mounted idmapped through c's
+ * maps, else 0, written to the config; set to 1 where it cannot: an error. */
+int rootfs_idmapped_choose(struct mgr_container *c, const struct storage *s);
 
 /* An internal mgr_clone() flag, with MGR_CLONE_KEEPNAME and
  * MGR_CLONE_KEEPMACADDR for a snapshot (mgr_snapshot()) that is the same

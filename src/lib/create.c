@@ -169,8 +169,14 @@ static int config_assemble(struct mgr_container *c, const char *spec, const char
 	return 0;
 }
 
+/* What the config text says of user namespaces. */
+struct config_userns {
+	bool maps;       /* mgr.idmap lines or "auto" */
+	bool privileged; /* mgr.privileged = 1 */
+};
+
 /* Check text as the container's config would be read. */
-static int config_check(struct mgr_container *c, const char *text, bool *ret_userns)
+static int config_check(struct mgr_container *c, const char *text, struct config_userns *ret)
 {
 	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
 	struct conf_error err = { "" };
@@ -181,7 +187,60 @@ static int config_check(struct mgr_container *c, const char *text, bool *ret_use
 	r = conf_read_string(conf, text, c->config_file, &err);
 	if (r < 0)
 		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
-	*ret_userns = conf->n_idmaps > 0 || conf->idmap_auto;
+	ret->maps = conf->n_idmaps > 0 || conf->idmap_auto;
+	ret->privileged = conf->privileged == 1;
+	return 0;
+}
+
+static int config_append(struct mgr_container *c, char **text, const char *lines)
+{
+	char *t;
+
+	if (asprintf(&t, "%s\n%s", *text, lines) < 0)
+		return container_error(c, -ENOMEM, "Failed to write the config");
+	free(*text);
+	*text = t;
+	return 0;
+}
+
+/* Unprivileged unless asked otherwise: without maps in the config and
+ * without mgr.privileged = 1 (there or as MGR_CREATE_PRIVILEGED), a
+ * range of its own ("idmap = auto"). */
+static int config_userns_settle(struct mgr_container *c, unsigned flags, char **text,
+				bool *ret_userns)
+{
+	struct config_userns u;
+	int r;
+
+	r = config_check(c, *text, &u);
+	if (r < 0)
+		return r;
+	if ((flags & MGR_CREATE_PRIVILEGED) && (flags & MGR_CREATE_UNPRIVILEGED))
+		return container_error(c, -EINVAL, "A container cannot be both privileged and "
+						   "unprivileged");
+	if ((flags & MGR_CREATE_PRIVILEGED) && !u.privileged) {
+		r = config_append(c, text, "# Privileged: root in the container is root on the host\n"
+					   "mgr.privileged = 1\n");
+		if (r < 0)
+			return r;
+		u.privileged = true;
+	}
+	if (u.privileged && (u.maps || (flags & MGR_CREATE_UNPRIVILEGED)))
+		return container_error(c, -EINVAL,
+				       "The container is to be privileged (mgr.privileged = 1 or "
+				       "--privileged) but the config gives it a user namespace "
+				       "(mgr.idmap): clear one of them");
+	if (u.privileged && geteuid() != 0)
+		return container_error(c, -EPERM, "Only root can make a privileged container");
+	if (!u.privileged && !u.maps) {
+		r = config_append(c, text, "# A user namespace with ids of its own: root in the "
+					   "container is an ordinary user on the host\n"
+					   "mgr.idmap = auto\n");
+		if (r < 0)
+			return r;
+		u.maps = true;
+	}
+	*ret_userns = u.maps;
 	return 0;
 }
 
@@ -254,16 +313,7 @@ static int create_locked(struct mgr_container *c, const struct mgr_create_option
 	r = config_assemble(c, s->spec, o->config_file, &text);
 	if (r < 0)
 		return r;
-	if (o->flags & MGR_CREATE_UNPRIVILEGED) {
-		char *t;
-
-		if (asprintf(&t, "%s\n# A user namespace with ids of its own\nmgr.idmap = auto\n",
-			     text) < 0)
-			return container_error(c, -ENOMEM, "Failed to write the config");
-		free(text);
-		text = t;
-	}
-	r = config_check(c, text, &userns);
+	r = config_userns_settle(c, o->flags, &text, &userns);
 	if (r < 0)
 		return r;
 	if (userns && (r = create_userns_check(c, s)) < 0)

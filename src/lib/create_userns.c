@@ -2,8 +2,10 @@
 /*
  * A new container with a user namespace (mgr.idmap): "idmap = auto" made
  * a range of root's subordinate ids that no other container of the same
- * path maps, and the rootfs the template made shifted into it; a copy of
- * an unprivileged container gets a range of its own the same way.
+ * path maps, and the rootfs the template made either shown through an
+ * idmapped mount (mgr.rootfs.idmapped = 1, where kernel and filesystem
+ * allow it: nothing to rewrite) or shifted into the range; a copy of an
+ * unprivileged container gets a range of its own the same way.
  */
 #include "config.h"
 
@@ -58,11 +60,39 @@ static int idmap_settle(struct mgr_container *c)
 
 int create_userns_check(struct mgr_container *c, const struct storage *s)
 {
-	if (storage_is_block(s))
+	if (storage_is_block(s) && geteuid() != 0)
 		return container_error(c, -EOPNOTSUPP,
-				       "A container with a user namespace (mgr.idmap) cannot mount a "
-				       "filesystem on a block device: use the dir or btrfs backend");
+				       "Only root can mount a filesystem on a block device for a "
+				       "container with a user namespace: use the dir or btrfs backend");
 	return 0;
+}
+
+/* Can s be shown to a container through an idmapped mount of its maps? */
+static bool idmapped_usable(const struct mgr_container *c, const struct storage *s)
+{
+	_cleanup_close_ int mnt = -1;
+
+	if (geteuid() != 0)
+		return false;
+	mnt = storage_open_mount(s);
+	return mnt >= 0 && idmap_mount_apply(mnt, c->conf->idmaps, c->conf->n_idmaps) == 0;
+}
+
+int rootfs_idmapped_choose(struct mgr_container *c, const struct storage *s)
+{
+	struct conf_error err = { "" };
+	int r;
+
+	if (c->conf->rootfs_idmapped == 1 && !idmapped_usable(c, s))
+		return container_error(c, -EOPNOTSUPP,
+				       "mgr.rootfs.idmapped = 1, but the rootfs \"%s\" cannot be "
+				       "mounted idmapped here (kernel or filesystem)", s->spec);
+	if (c->conf->rootfs_idmapped != -1)
+		return 0;
+	r = conf_set_item(c->conf, "mgr.rootfs.idmapped", idmapped_usable(c, s) ? "1" : "0", &err);
+	if (r < 0)
+		return container_error(c, r, "Failed to set mgr.rootfs.idmapped");
+	return container_config_write(c);
 }
 
 int clone_userns_settle(struct mgr_container *n, const struct storage *s)
@@ -83,8 +113,8 @@ int clone_userns_settle(struct mgr_container *n, const struct storage *s)
 		return container_error(n, -ENOMEM, "Failed to copy the idmap");
 	memcpy(old, n->conf->idmaps, nold * sizeof(*old));
 	r = idmap_settle(n);
-	if (r < 0)
-		return r;
+	if (r < 0 || n->conf->rootfs_idmapped == 1)
+		return r; /* the files keep the host's ids: nothing to shift */
 	rootfd = s->ops->open_root(s);
 	if (rootfd < 0)
 		return container_error(n, rootfd, "Failed to open the rootfs \"%s\"", s->spec);
@@ -113,6 +143,9 @@ int create_userns_finish(struct mgr_container *c, const struct storage *s)
 	/* A user other than root ran the template under the maps already. */
 	if (c->conf->n_idmaps == 0 || geteuid() != 0)
 		return 0;
+	r = rootfs_idmapped_choose(c, s);
+	if (r < 0 || c->conf->rootfs_idmapped == 1)
+		return r;
 	rootfd = s->ops->open_root(s);
 	if (rootfd < 0)
 		return container_error(c, rootfd, "Failed to open the rootfs \"%s\"", s->spec);

@@ -27,18 +27,22 @@
 #include "util/fileio.h"
 #include "util/strv.h"
 
-/* A user namespace's root must own its rootfs, and be able to mount it:
- * a directory or an overlay, not a filesystem on a block device. */
+/* A user namespace's root must own its rootfs: on disk (shifted) or
+ * through an idmapped mount (rootfs.idmapped, owned by the host's root on
+ * disk).  A filesystem on a block device is mounted by the host side,
+ * which a user other than root cannot do. */
 static int userns_rootfs_check(struct mgr_container *c, const struct storage *s)
 {
-	long long uid = idmap_to_host(c->conf->idmaps, c->conf->n_idmaps, 'u', 0);
+	long long uid = c->conf->rootfs_idmapped == 1
+				? 0
+				: idmap_to_host(c->conf->idmaps, c->conf->n_idmaps, 'u', 0);
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
-	if (storage_is_block(s))
+	if (storage_is_block(s) && geteuid() != 0)
 		return container_error(c, -EOPNOTSUPP,
-				       "The rootfs \"%s\" is a filesystem on a block device, which a "
-				       "container with a user namespace (mgr.idmap) cannot mount",
+				       "The rootfs \"%s\" is a filesystem on a block device, which only "
+				       "root can mount for a container with a user namespace",
 				       s->spec);
 	fd = s->ops->open_root(s);
 	if (fd < 0)
@@ -47,10 +51,13 @@ static int userns_rootfs_check(struct mgr_container *c, const struct storage *s)
 		return container_error(c, -errno, "Failed to open the rootfs \"%s\"", s->spec);
 	if ((long long)st.st_uid != uid)
 		return container_error(c, -EPERM,
-				       "The rootfs \"%s\" belongs to uid %u on the host, but mgr.idmap "
-				       "maps the container's root to %lld: its files were not shifted "
-				       "into the container's range (mgr-create --unprivileged does that)",
-				       s->spec, (unsigned)st.st_uid, uid);
+				       "The rootfs \"%s\" belongs to uid %u on the host, but %s the "
+				       "container's root is %lld there: its files were not shifted "
+				       "into the container's range (mgr-shift does that)",
+				       s->spec, (unsigned)st.st_uid,
+				       c->conf->rootfs_idmapped == 1 ? "with mgr.rootfs.idmapped = 1"
+								: "through mgr.idmap",
+				       uid);
 	return 0;
 }
 
@@ -259,6 +266,7 @@ _public_ int mgr_start(struct mgr_container *c, const struct mgr_start_options *
 	m.ctx.opts = opts ? opts : &defaults;
 	m.ctx.init_exe_fd = -1;
 	m.ctx.pidfd = -1;
+	m.ctx.rootfs_mnt = -1;
 	m.foreground = m.ctx.opts->foreground;
 
 	if (!mgr_defined(c))

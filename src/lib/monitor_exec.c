@@ -296,6 +296,7 @@ int monitor_exec_main(int argc, char **argv)
 	m.ctx.init_argv = init_argv;
 	m.ctx.init_exe_fd = h.init_exe_fd;
 	m.ctx.pidfd = -1;
+	m.ctx.rootfs_mnt = -1;
 	m.listen_fd = h.listen_fd;
 	m.lock_fd = h.lock_fd;
 	m.status_fd = h.status_fd;

@@ -101,6 +101,32 @@ void start_hook_info(const struct start_ctx *ctx, struct hook_info *ret)
 	};
 }
 
+/* A container with a user namespace cannot mount a filesystem on a block
+ * device, nor make an idmapped mount: the host side mounts its rootfs,
+ * detached, and the child moves it into place. */
+static int rootfs_mount_prepare(struct start_ctx *ctx)
+{
+	const struct mgr_conf *conf = ctx->c->conf;
+	_cleanup_close_ int mnt = storage_open_mount(ctx->storage);
+	int r;
+
+	if (mnt < 0)
+		return container_error(ctx->c, mnt, "Failed to mount the rootfs \"%s\"",
+				       ctx->storage->spec);
+	if (conf->rootfs_idmapped == 1) {
+		r = idmap_mount_apply(mnt, conf->idmaps, conf->n_idmaps);
+		if (r < 0)
+			return container_error(ctx->c, r,
+					       "Failed to make an idmapped mount of the rootfs \"%s\" "
+					       "(mgr.rootfs.idmapped = 1 needs a kernel and a filesystem "
+					       "that allow them; mgr-shift --chown shifts its files "
+					       "instead)",
+					       ctx->storage->spec);
+	}
+	ctx->rootfs_mnt = TAKE_FD(mnt);
+	return 0;
+}
+
 /* The hooks the child runs, ready before clone: it must not allocate. */
 static int child_hooks_prepare(struct start_ctx *ctx)
 {
@@ -138,6 +164,7 @@ int start_spawn(struct start_ctx *ctx)
 
 	ctx->init_pid = 0;
 	ctx->pidfd = -1;
+	ctx->rootfs_mnt = -1;
 	ctx->net = NULL;
 	ctx->clone_flags = flags;
 	/* Before anything is made: a failure leaves nothing to undo. */
@@ -185,6 +212,11 @@ int start_spawn(struct start_ctx *ctx)
 	r = child_hooks_prepare(ctx);
 	if (r < 0)
 		return start_fail(ctx, r);
+	if ((flags & CLONE_NEWUSER) && !rootless) {
+		r = rootfs_mount_prepare(ctx);
+		if (r < 0)
+			return start_fail(ctx, r);
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return start_fail(ctx, container_error(c, -errno, "Failed to create a socketpair"));
 
@@ -210,6 +242,8 @@ int start_spawn(struct start_ctx *ctx)
 		child_run(&a);
 	}
 	close(sv[1]);
+	closep(&ctx->rootfs_mnt); /* the child's now */
+	ctx->rootfs_mnt = -1;
 	log_debug("init of \"%s\" cloned as %d", c->name, (int)ctx->init_pid);
 	if (rootless) {
 		r = cgroup_attach(ctx->cg, ctx->init_pid);
@@ -314,4 +348,6 @@ void start_teardown(struct start_ctx *ctx)
 	if (ctx->pidfd >= 0)
 		close(ctx->pidfd);
 	ctx->pidfd = -1;
+	closep(&ctx->rootfs_mnt);
+	ctx->rootfs_mnt = -1;
 }

@@ -4,9 +4,11 @@
  * new init (child), is:
  *
  *   parent: hook.pre-start, cgroup2 directory, the network checks, ptys,
- *           the child's hooks made ready, socketpair,
+ *           the child's hooks made ready, for a user namespace the rootfs
+ *           as a detached mount (idmapped where rootfs.idmapped), socketpair,
  *           clone(new namespaces, into the cgroup2 directory)
- *   child:  make / a slave, hook.pre-mount, bind the rootfs, proc, sysctl,
+ *   child:  make / a slave, hook.pre-mount, bind the rootfs (or move in the
+ *           detached one), proc, sysctl,
  *           sys, /dev, console and ttys, /run with /run/host; wait for GO
  *   parent: meanwhile the network devices (made, moved in, addresses,
  *           up, routes) and the v1 cgroup directories; GO
@@ -51,6 +53,10 @@ struct start_ctx {
 	pid_t init_pid;
 	int pidfd;
 	int clone_flags; /* the namespaces init got */
+	/* For a user namespace started by root: the rootfs mounted on the
+	 * host side (idmapped with rootfs.idmapped), moved in by the child;
+	 * -1 otherwise and once the child has it. */
+	int rootfs_mnt;
 };
 
 /* Bring up init.  On failure everything made is removed again and the

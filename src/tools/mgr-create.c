@@ -6,6 +6,8 @@
 
 #include "common.h"
 
+enum { OPT_PRIVILEGED = OPT_TOOL };
+
 static void help(void)
 {
 	printf("Usage: mgr-create -n NAME [-t TEMPLATE] [OPTION]... [-- TEMPLATE-ARGS...]\n"
@@ -23,8 +25,13 @@ static void help(void)
 	       "                           lower layer, made with mgr-copy -s\n"
 	       "  -U, --unprivileged       run it in a user namespace, with a range of\n"
 	       "                           root's ids from /etc/subuid and /etc/subgid\n"
-	       "                           that no other container here uses; the root\n"
-	       "                           filesystem is shifted into it\n");
+	       "                           that no other container here uses (the\n"
+	       "                           default): its root is an ordinary user on\n"
+	       "                           the host; the root filesystem is mounted\n"
+	       "                           idmapped, or shifted where that cannot be\n"
+	       "      --privileged         no user namespace: root in the container is\n"
+	       "                           root on the host (mgr.privileged = 1); only\n"
+	       "                           for trusted code\n");
 	tool_help_storage();
 	tool_help_common(true, false);
 }
@@ -37,6 +44,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'f' },
 		{ "bdev", required_argument, NULL, 'B' },
 		{ "unprivileged", no_argument, NULL, 'U' },
+		{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 		TOOL_LONGOPTS_STORAGE,
 		TOOL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -62,6 +70,9 @@ int main(int argc, char **argv)
 		case 'U':
 			opts.flags |= MGR_CREATE_UNPRIVILEGED;
 			break;
+		case OPT_PRIVILEGED:
+			opts.flags |= MGR_CREATE_PRIVILEGED;
+			break;
 		default:
 			if (!tool_storage_option(&t, opt, optarg, &opts.storage))
 				tool_common_option(&t, opt, optarg);
@@ -84,6 +95,11 @@ int main(int argc, char **argv)
 	} else {
 		r = mgr_create(c, &opts);
 		r = r < 0 ? tool_fail(&t, c, r) : EXIT_SUCCESS;
+		if (r == EXIT_SUCCESS && mgr_privileged(c) == 1)
+			tool_error(&t, "warning: \"%s\" is privileged: root in it is root on the host and can "
+				      "take the host over; for code you do not trust, make it "
+				      "unprivileged (mgr-shift -n %s)",
+				  mgr_container_name(c), mgr_container_name(c));
 	}
 	mgr_container_free(c);
 	return r;

@@ -86,6 +86,8 @@ static const struct sample samples[] = {
 	  "unknown namespace" },
 	{ "idmap", "idmap", "u 0 100000 65536", "u 0 100000 65536", "x 0 1 2", NULL,
 	  "expected \"u\" or \"g\"" },
+	{ "privileged", "privileged", "1", "1", "yes", NULL, "not a number" },
+	{ "rootfs.idmapped", "rootfs.idmapped", "1", "1", "2", NULL, "out of range" },
 	/* only an empty value: set clears, get gives nothing */
 	{ "net", "net", "", NULL, "x", NULL, "empty" },
 	{ "net.N.type", "net.3.type", "veth", "veth", "tunnel", NULL, "unknown network type" },

@@ -91,6 +91,10 @@ bool mgr_defined(const struct mgr_container *c);
 int mgr_load_config(struct mgr_container *c);
 /* Read an alternative config file instead of the container's own. */
 int mgr_load_config_file(struct mgr_container *c, const char *file);
+/* 1 when the loaded (or loadable) config gives the container no user
+ * namespace: root in it is root on the host; 0 when it has maps of its
+ * own; -errno when the config cannot be read. */
+int mgr_privileged(struct mgr_container *c);
 
 /* --- config items (keys with or without "mgr."/"lxc." prefix) ------------- */
 
@@ -109,7 +113,11 @@ const char *const *mgr_config_keys(void);
 enum {
 	MGR_CREATE_QUIET = 1 << 0, /* template output to the log, not the terminal */
 	MGR_CREATE_UNPRIVILEGED = 1 << 1, /* mgr.idmap = auto: a user namespace with a
-					     range of root's subordinate ids */
+					     range of root's subordinate ids (the
+					     default unless the config says
+					     mgr.privileged = 1 or gives maps) */
+	MGR_CREATE_PRIVILEGED = 1 << 2,   /* no user namespace: root in the container
+					     is root on the host (mgr.privileged = 1) */
 };
 
 /* Where and how a new root filesystem is made (create and clone). */

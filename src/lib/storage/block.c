@@ -292,7 +292,10 @@ int storage_block_mount(const char *dev, const char *fstype, const char *target)
 	return 0;
 }
 
-int storage_block_open_root(const char *dev, const char *fstype)
+/* The configured fs context of the filesystem on dev, and in *ret_hold
+ * the loop device of an image file: it must stay open until the
+ * filesystem is mounted, and then goes with the mount. */
+static int block_fs_context(const char *dev, const char *fstype, int *ret_hold)
 {
 	_cleanup_free_ char *type = NULL;
 	_cleanup_close_ int hold = -1, fs = -1;
@@ -310,6 +313,22 @@ int storage_block_open_root(const char *dev, const char *fstype)
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0 ||
 	    (data && fsconfig(fs, FSCONFIG_SET_FLAG, data, NULL, 0) < 0))
 		return -errno;
-	/* The loop device goes with the detached mount. */
-	return storage_fs_open_root(fs);
+	*ret_hold = TAKE_FD(hold);
+	return TAKE_FD(fs);
+}
+
+int storage_block_open_root(const char *dev, const char *fstype)
+{
+	_cleanup_close_ int hold = -1;
+	_cleanup_close_ int fs = block_fs_context(dev, fstype, &hold);
+
+	return fs < 0 ? fs : storage_fs_open_root(fs);
+}
+
+int storage_block_open_mount(const char *dev, const char *fstype)
+{
+	_cleanup_close_ int hold = -1;
+	_cleanup_close_ int fs = block_fs_context(dev, fstype, &hold);
+
+	return fs < 0 ? fs : storage_fs_mount(fs);
 }

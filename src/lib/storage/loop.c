@@ -65,6 +65,11 @@ static int loop_open_root(const struct storage *s)
 	return storage_block_open_root(s->src, NULL);
 }
 
+static int loop_open_mount(const struct storage *s)
+{
+	return storage_block_open_mount(s->src, NULL);
+}
+
 static int loop_snapshot(const struct storage *from, const struct storage *to)
 {
 	(void)from, (void)to;
@@ -89,6 +94,7 @@ const struct storage_ops storage_loop_ops = {
 	.destroy = loop_destroy,
 	.mount = loop_mount,
 	.open_root = loop_open_root,
+	.open_mount = loop_open_mount,
 	.snapshot = loop_snapshot,
 	.size = loop_size,
 };

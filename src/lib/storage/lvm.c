@@ -320,6 +320,11 @@ static int lvm_open_root(const struct storage *s)
 	return storage_block_open_root(s->src, NULL);
 }
 
+static int lvm_open_mount(const struct storage *s)
+{
+	return storage_block_open_mount(s->src, NULL);
+}
+
 /* A thin snapshot of a thin origin; a plain one, of to->fssize bytes for
  * the changed blocks, of a plain origin.  Both in the origin's VG. */
 static int lvm_snapshot(const struct storage *from, const struct storage *to)
@@ -409,6 +414,7 @@ const struct storage_ops storage_lvm_ops = {
 	.destroy = lvm_destroy,
 	.mount = lvm_mount,
 	.open_root = lvm_open_root,
+	.open_mount = lvm_open_mount,
 	.snapshot = lvm_snapshot,
 	.depends_on = lvm_depends_on,
 	.size = lvm_size,

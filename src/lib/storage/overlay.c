@@ -76,7 +76,8 @@ static int overlay_mount(const struct storage *s, const char *target)
 	return mount("overlay", target, "overlay", 0, s->mount_data) < 0 ? -errno : 0;
 }
 
-static int overlay_open_root(const struct storage *s)
+/* The configured fs context of the overlay. */
+static int overlay_fs_context(const struct storage *s)
 {
 	_cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
 
@@ -86,7 +87,21 @@ static int overlay_open_root(const struct storage *s)
 	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0)
 		return -errno;
-	return storage_fs_open_root(fs);
+	return TAKE_FD(fs);
+}
+
+static int overlay_open_root(const struct storage *s)
+{
+	_cleanup_close_ int fs = overlay_fs_context(s);
+
+	return fs < 0 ? fs : storage_fs_open_root(fs);
+}
+
+static int overlay_open_mount(const struct storage *s)
+{
+	_cleanup_close_ int fs = overlay_fs_context(s);
+
+	return fs < 0 ? fs : storage_fs_mount(fs);
 }
 
 /* A snapshot of a directory takes it as its lower; one of an overlay
@@ -127,6 +142,7 @@ const struct storage_ops storage_overlay_ops = {
 	.destroy = overlay_destroy,
 	.mount = overlay_mount,
 	.open_root = overlay_open_root,
+	.open_mount = overlay_open_mount,
 	.snapshot = overlay_snapshot,
 	.depends_on = overlay_depends_on,
 	.size = overlay_size,

@@ -232,18 +232,35 @@ bool storage_is_block(const struct storage *s)
 	return s->ops == &storage_loop_ops || s->ops == &storage_lvm_ops;
 }
 
-int storage_fs_open_root(int fs)
+int storage_fs_mount(int fs)
 {
-	_cleanup_close_ int mnt = -1;
-	int fd;
+	int mnt;
 
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	return mnt < 0 ? -errno : mnt;
+}
+
+int storage_fs_open_root(int fs)
+{
+	_cleanup_close_ int mnt = storage_fs_mount(fs);
+	int fd;
+
 	if (mnt < 0)
-		return -errno;
+		return mnt;
 	/* A directory fd, not the O_PATH one fsmount gives, to read through. */
 	fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int storage_open_mount(const struct storage *s)
+{
+	int fd;
+
+	if (s->ops->open_mount)
+		return s->ops->open_mount(s);
+	fd = open_tree(AT_FDCWD, s->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	return fd < 0 ? -errno : fd;
 }
 

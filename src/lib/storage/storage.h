@@ -48,6 +48,10 @@ struct storage_ops {
 	 * namespace (a detached mount, gone with the fd, where the storage
 	 * needs mounting). */
 	int (*open_root)(const struct storage *s);
+	/* On the host: the rootfs as a detached mount (the O_PATH fd of
+	 * fsmount() or open_tree()), to be moved into a container's mount
+	 * namespace; NULL: a recursive clone of the tree at src. */
+	int (*open_mount)(const struct storage *s);
 	/* Make to (not there yet; created here) a copy-on-write snapshot of
 	 * from; -EOPNOTSUPP when this backend cannot snapshot from's. */
 	int (*snapshot)(const struct storage *from, const struct storage *to);
@@ -122,9 +126,14 @@ int storage_tree_size(const char *path, uint64_t *ret);
  * mount it detached: a directory fd (O_RDONLY) to read it through; the
  * mount goes with that fd. */
 int storage_fs_open_root(int fs);
+/* The same as the detached mount itself (an O_PATH fd). */
+int storage_fs_mount(int fs);
+/* The detached mount of any storage (ops->open_mount, or a clone of src). */
+int storage_open_mount(const struct storage *s);
 /* For loop and lvm: the detached mount of the filesystem on the block
  * device dev (fstype NULL: probed), as a directory fd; and mounting it. */
 int storage_block_open_root(const char *dev, const char *fstype);
+int storage_block_open_mount(const char *dev, const char *fstype);
 int storage_block_mount(const char *dev, const char *fstype, const char *target);
 /* The size in bytes of a loop image or an LV. */
 int storage_block_size(const struct storage *s, uint64_t *ret);
