@@ -156,6 +156,18 @@ static PyObject *get_uptime(ContainerObject *self, void *unused)
 	return PyFloat_FromDouble(t);
 }
 
+static PyObject *get_privileged(ContainerObject *self, void *unused)
+{
+	struct pymgr_call call;
+
+	if (!pymgr_container_ready(self))
+		return NULL;
+	CONTAINER_CALL(self, call, mgr_privileged(self->c));
+	if (call.r < 0)
+		return pymgr_raise_call(&call);
+	return PyBool_FromLong(call.r);
+}
+
 static PyGetSetDef container_getset[] = {
 	{ "name", (getter)PYMGR_FN(get_name), NULL, "The container's name.", NULL },
 	{ "config_path", (getter)PYMGR_FN(get_config_path), NULL,
@@ -164,6 +176,9 @@ static PyGetSetDef container_getset[] = {
 	  "The path of the container's config file.", NULL },
 	{ "defined", (getter)PYMGR_FN(get_defined), NULL,
 	  "True when the container exists (its config file does).", NULL },
+	{ "privileged", (getter)PYMGR_FN(get_privileged), NULL,
+	  "True when the container has no user namespace: root in it is root on the host.",
+	  NULL },
 	{ "state", (getter)PYMGR_FN(get_state), NULL,
 	  "The current state, one of mgr.STATES (\"STOPPED\" when no monitor answers).", NULL },
 	{ "running", (getter)PYMGR_FN(get_running), NULL, "True when the state is not STOPPED.", NULL },

@@ -41,22 +41,23 @@ static PyObject *container_create(ContainerObject *self, PyObject *args, PyObjec
 {
 	static char *kwlist[] = { "template", "args", "config", "backend", "dir", "fssize",
 				  "fstype", "vgname", "lvname", "thinpool", "unprivileged",
-				  "quiet", NULL };
+				  "privileged", "quiet", NULL };
 	struct mgr_create_options o = { 0 };
 	char **targv = NULL;
-	int unprivileged = 0, quiet = 0;
+	int unprivileged = 0, privileged = 0, quiet = 0;
 	struct pymgr_call call;
 
 	if (!pymgr_container_ready(self) ||
-	    !PyArg_ParseTupleAndKeywords(args, kwds, "|zO&$zzzO&zzzzpp:create", kwlist,
+	    !PyArg_ParseTupleAndKeywords(args, kwds, "|zO&$zzzO&zzzzppp:create", kwlist,
 					 &o.template_name, pymgr_strv_converter, &targv,
 					 &o.config_file, &o.storage.backend, &o.storage.rootfs_dir,
 					 size_converter, &o.storage.fssize, &o.storage.fstype,
 					 &o.storage.vgname, &o.storage.lvname, &o.storage.thinpool,
-					 &unprivileged, &quiet))
+					 &unprivileged, &privileged, &quiet))
 		return NULL;
 	o.template_argv = targv;
-	o.flags = (quiet ? MGR_CREATE_QUIET : 0) | (unprivileged ? MGR_CREATE_UNPRIVILEGED : 0);
+	o.flags = (quiet ? MGR_CREATE_QUIET : 0) | (unprivileged ? MGR_CREATE_UNPRIVILEGED : 0) |
+		  (privileged ? MGR_CREATE_PRIVILEGED : 0);
 	CONTAINER_CALL(self, call, mgr_create(self->c, &o));
 	pymgr_strv_free(targv);
 	return pymgr_call_none(&call);
@@ -103,6 +104,22 @@ static PyObject *container_clone(ContainerObject *self, PyObject *args, PyObject
 	if (call.r < 0)
 		return pymgr_raise_call(&call);
 	return pymgr_container_new(newname, newpath ? newpath : mgr_container_path(self->c));
+}
+
+static PyObject *container_shift(ContainerObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "privileged", "chown", NULL };
+	int privileged = 0, chown_files = 0;
+	struct pymgr_call call;
+
+	if (!pymgr_container_ready(self) ||
+	    !PyArg_ParseTupleAndKeywords(args, kwds, "|$pp:shift", kwlist, &privileged,
+					 &chown_files))
+		return NULL;
+	CONTAINER_CALL(self, call,
+		       mgr_shift(self->c, (privileged ? MGR_SHIFT_PRIVILEGED : 0) |
+						  (chown_files ? MGR_SHIFT_CHOWN : 0)));
+	return pymgr_call_none(&call);
 }
 
 static PyObject *container_rename(ContainerObject *self, PyObject *args)
@@ -358,14 +375,16 @@ PyMethodDef pymgr_container_life_methods[] = {
 	{ "create", METH_KW(container_create),
 	  "create($self, /, template=None, args=(), *, config=None, backend=None, dir=None,\n"
 	  "       fssize=None, fstype=None, vgname=None, lvname=None, thinpool=None,\n"
-	  "       unprivileged=False, quiet=False)\n--\n\n"
+	  "       unprivileged=False, privileged=False, quiet=False)\n--\n\n"
 	  "Create the container, as mgr-create does: its rootfs from template (a\n"
 	  "name such as \"busybox\" or \"debian\", or the path of an executable; None:\n"
 	  "an empty rootfs), which gets args after its standard arguments.\n"
 	  "config: an extra config file read after the global defaults.  backend\n"
 	  "(\"dir\", \"btrfs\", \"loop\", \"lvm\"), dir, fssize (bytes or \"10G\"),\n"
-	  "fstype, vgname, lvname, thinpool: the rootfs storage.  unprivileged: a\n"
-	  "user namespace with a range of subordinate ids (mgr.idmap = auto).\n"
+	  "fstype, vgname, lvname, thinpool: the rootfs storage.  A new container\n"
+	  "is unprivileged (a user namespace with a range of subordinate ids of its\n"
+	  "own) unless privileged is True or the config says mgr.privileged = 1;\n"
+	  "unprivileged=True is the default said aloud.\n"
 	  "quiet: the template's output goes to the log, not to this process's\n"
 	  "stdout.  On failure nothing of the container is left." },
 	{ "destroy", METH_KW(container_destroy),
@@ -382,6 +401,12 @@ PyMethodDef pymgr_container_life_methods[] = {
 	  "LVM, else overlay).  keepname, keepmac: keep the hostname and MAC\n"
 	  "addresses.  live: copy a running container, frozen meanwhile.\n"
 	  "ephemeral: destroyed when it stops.  Storage keywords as for create()." },
+	{ "shift", METH_KW(container_shift),
+	  "shift($self, /, *, privileged=False, chown=False)\n--\n\n"
+	  "Make the stopped container unprivileged, as mgr-shift does: a range of\n"
+	  "subordinate ids of its own, its rootfs idmapped or (chown=True, or where\n"
+	  "an idmapped mount cannot be) its files shifted.  privileged=True: the\n"
+	  "other way.  mgr.Error EBUSY while it runs, EALREADY when it is so." },
 	{ "rename", (PyCFunction)PYMGR_FN(container_rename), METH_VARARGS,
 	  "rename($self, newname, /)\n--\n\n"
 	  "Rename the stopped container in place; this object then stands for\n"

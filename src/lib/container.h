@@ -50,6 +50,12 @@ int create_userns_finish(struct mgr_container *c, const struct storage *s);
 /* A copy n of a container with mgr.idmap, its rootfs s filled: a range of
  * its own, and s shifted from the source's range into it (unless idmapped). */
 int clone_userns_settle(struct mgr_container *n, const struct storage *s);
+/* Set c->conf's maps (not written) to a range of ids that no container
+ * under c's path maps; *ret_lock keeps the path locked until the caller
+ * has written the config, so that no other container picks it too. */
+int idmap_range_set(struct mgr_container *c, int *ret_lock);
+/* Can s be shown to a container through an idmapped mount of c's maps? */
+bool idmapped_usable(const struct mgr_container *c, const struct storage *s);
 /* rootfs.idmapped unset: 1 where s can be mounted idmapped through c's
  * maps, else 0, written to the config; set to 1 where it cannot: an error. */
 int rootfs_idmapped_choose(struct mgr_container *c, const struct storage *s);

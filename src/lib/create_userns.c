@@ -22,23 +22,18 @@
 #include "storage/storage.h"
 #include "util/fileio.h"
 
-/* Replace "auto" by the maps of a free range, in the config file too.
- * The container path is locked meanwhile, so that two creates do not
- * pick the same range. */
-static int idmap_settle(struct mgr_container *c)
+int idmap_range_set(struct mgr_container *c, int *ret_lock)
 {
 	_cleanup_close_ int lock = -1;
 	struct conf_error err = { "" };
-	unsigned long base;
+	unsigned long base, range = IDMAP_DEFAULT_RANGE;
 	char why[512], line[80];
+	bool own = false;
 	int r;
 
 	lock = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		return container_error(c, -errno, "Failed to lock \"%s\"", c->path);
-	unsigned long range = IDMAP_DEFAULT_RANGE;
-	bool own = false;
-
 	r = idmap_pick_range(c->path, range, &base, why, sizeof(why));
 	/* A user other than root without subordinate ids: its own ids are
 	 * the container's only ones (its root). */
@@ -55,7 +50,17 @@ static int idmap_settle(struct mgr_container *c)
 	}
 	if (r < 0)
 		return container_error(c, r, "Failed to set mgr.idmap");
-	return container_config_write(c);
+	*ret_lock = TAKE_FD(lock);
+	return 0;
+}
+
+/* Replace "auto" by the maps of a free range, in the config file too. */
+static int idmap_settle(struct mgr_container *c)
+{
+	_cleanup_close_ int lock = -1;
+	int r = idmap_range_set(c, &lock);
+
+	return r < 0 ? r : container_config_write(c);
 }
 
 int create_userns_check(struct mgr_container *c, const struct storage *s)
@@ -67,8 +72,7 @@ int create_userns_check(struct mgr_container *c, const struct storage *s)
 	return 0;
 }
 
-/* Can s be shown to a container through an idmapped mount of its maps? */
-static bool idmapped_usable(const struct mgr_container *c, const struct storage *s)
+bool idmapped_usable(const struct mgr_container *c, const struct storage *s)
 {
 	_cleanup_close_ int mnt = -1;
 

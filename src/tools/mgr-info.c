@@ -17,6 +17,12 @@ struct info {
 	bool summary;           /* no selector: Name, State, PID, IP, Uptime, Link */
 };
 
+/* Privileged or not, and what it means: in the summary. */
+struct privilege {
+	int privileged;       /* 1, 0, or -1: config not readable */
+	long long host_root;  /* the host uid of its root; -1: not known */
+};
+
 /* What is known of a running container (NULL pointers when it is not). */
 struct running {
 	const pid_t *pid;
@@ -30,7 +36,8 @@ static void help(void)
 {
 	printf("Usage: mgr-info -n NAME [OPTION]...\n"
 	       "Show information about the container NAME.  Without -s, -p, -i, -S or\n"
-	       "-c, print its name, state and, when it is running, its init PID,\n"
+	       "-c, print its name, state, whether it is privileged (root in it is\n"
+	       "root on the host) and, when it is running, its init PID,\n"
 	       "addresses, uptime and host-side network devices (and, with --json, what\n"
 	       "-S prints).\n"
 	       "\n"
@@ -48,6 +55,32 @@ static void help(void)
 	       "                           the uptime in seconds; -S figures in\n"
 	       "                           nanoseconds and bytes\n");
 	tool_help_common(true, true);
+}
+
+static void privilege_read(struct mgr_container *c, struct privilege *ret)
+{
+	char *maps = NULL;
+	unsigned long ns, host;
+
+	ret->privileged = mgr_privileged(c);
+	ret->host_root = ret->privileged == 1 ? 0 : -1;
+	if (ret->privileged != 0 || mgr_get_config_item(c, "mgr.idmap", &maps) < 0)
+		return;
+	for (char *l = maps; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (sscanf(l, "u %lu %lu", &ns, &host) == 2 && ns == 0)
+			ret->host_root = (long long)host;
+	free(maps);
+}
+
+static void privilege_text(const struct privilege *p, char *buf, size_t size)
+{
+	if (p->privileged == 1)
+		snprintf(buf, size, "yes: root in it is root on the host (mgr-shift makes it "
+				    "unprivileged)");
+	else if (p->privileged == 0 && p->host_root >= 0)
+		snprintf(buf, size, "no: root in it is uid %lld on the host", p->host_root);
+	else
+		snprintf(buf, size, p->privileged == 0 ? "no" : "unknown (config not readable)");
 }
 
 static void print_field(const struct info *info, const char *label, const char *value)
@@ -99,13 +132,20 @@ static void print_key(const struct info *info, const char *key, const char *valu
 static int print_text(const struct tool *t, const struct info *info, struct mgr_container *c,
 		      enum mgr_state state, const struct running *run)
 {
-	char buf[64];
+	char buf[128];
 	int status = EXIT_SUCCESS;
 
 	if (info->summary)
 		print_field(info, "Name:", mgr_container_name(c));
 	if (info->state)
 		print_field(info, "State:", mgr_state_name(state));
+	if (info->summary) {
+		struct privilege p;
+
+		privilege_read(c, &p);
+		privilege_text(&p, buf, sizeof(buf));
+		print_field(info, "Privileged:", buf);
+	}
 	if (info->pid && run->pid) {
 		snprintf(buf, sizeof(buf), "%ld", (long)*run->pid);
 		print_field(info, "PID:", buf);
@@ -177,6 +217,14 @@ static int print_json(const struct tool *t, const struct info *info, struct mgr_
 		else
 			printf(",\"uptime\":null");
 		json_print_list("links", run->links);
+		struct privilege p;
+
+		privilege_read(c, &p);
+		printf(",\"privileged\":%s", p.privileged == 1 ? "true" : p.privileged == 0 ? "false" : "null");
+		if (p.host_root >= 0)
+			printf(",\"host_root_uid\":%lld", p.host_root);
+		else
+			printf(",\"host_root_uid\":null");
 	}
 	if (info->stats) {
 		printf(",\"stats\":");

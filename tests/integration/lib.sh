@@ -37,6 +37,14 @@ T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 T_CLEANED=no
 export T_PATH T_WORK
 
+# New containers are unprivileged: they get their ids from a subuid and a
+# subgid file of this file's own (MGR_SUBUID_FILE, MGR_SUBGID_FILE), not
+# from the host's /etc/subuid.  A test file may export others.
+if [[ -z ${MGR_SUBUID_FILE:-} ]]; then
+	echo "root:5000000:100000000" >"$T_WORK/subid"
+	export MGR_SUBUID_FILE=$T_WORK/subid MGR_SUBGID_FILE=$T_WORK/subid
+fi
+
 # For a container that must have only a loopback, whatever default.conf
 # gives: t_mgr create ... -f "$T_LO_CONF".
 T_LO_CONF=$T_WORK/loopback-only.conf

@@ -38,6 +38,13 @@ module=${modules[0]}
 work=$(mktemp -d /tmp/mgrtest.py.run.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
 
+# New containers are unprivileged: subordinate ids of the run's own, not
+# the host's /etc/subuid.
+if [[ -z ${MGR_SUBUID_FILE:-} ]]; then
+	echo "root:4000000:100000000" >"$work/subid"
+	export MGR_SUBUID_FILE=$work/subid MGR_SUBGID_FILE=$work/subid
+fi
+
 export PYTHONPATH=${module%/*}${PYTHONPATH:+:$PYTHONPATH}
 export LD_LIBRARY_PATH=$builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export PYTHONDONTWRITEBYTECODE=1

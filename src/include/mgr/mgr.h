@@ -95,6 +95,12 @@ int mgr_load_config_file(struct mgr_container *c, const char *file);
  * namespace: root in it is root on the host; 0 when it has maps of its
  * own; -errno when the config cannot be read. */
 int mgr_privileged(struct mgr_container *c);
+/* Make the stopped container c unprivileged: a range of root's
+ * subordinate ids of its own, its rootfs mounted idmapped or (where that
+ * cannot be, or MGR_SHIFT_CHOWN) its files shifted into the range; or,
+ * with MGR_SHIFT_PRIVILEGED, privileged again.  -EBUSY while it runs,
+ * -EALREADY when it is so already. */
+int mgr_shift(struct mgr_container *c, unsigned flags);
 
 /* --- config items (keys with or without "mgr."/"lxc." prefix) ------------- */
 
@@ -118,6 +124,12 @@ enum {
 					     mgr.privileged = 1 or gives maps) */
 	MGR_CREATE_PRIVILEGED = 1 << 2,   /* no user namespace: root in the container
 					     is root on the host (mgr.privileged = 1) */
+};
+
+enum {
+	MGR_SHIFT_PRIVILEGED = 1 << 0, /* back to no user namespace */
+	MGR_SHIFT_CHOWN = 1 << 1,      /* rewrite the owners even where an
+					  idmapped mount would do */
 };
 
 /* Where and how a new root filesystem is made (create and clone). */
