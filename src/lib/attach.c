@@ -115,6 +115,7 @@ static int command_run(const struct attach_ctx *a)
 {
 	const struct mgr_conf *conf = a->c->conf;
 	char err[400] = "";
+	pid_t parent = getppid();
 	int r;
 
 	/* Nothing stays behind when mgr-attach is killed. */
@@ -146,6 +147,11 @@ static int command_run(const struct attach_ctx *a)
 	r = identity_switch(a);
 	if (r < 0)
 		return r;
+	/* A change of ids (also becoming root of a user namespace) clears
+	 * the parent-death signal: again, and mgr-attach may be gone already. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(128 + SIGKILL);
 	if (conf->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sync_error(a->sock, -errno, "Failed to set no_new_privs");
 	/* Nothing of the caller's but stdio reaches the command. */

@@ -102,7 +102,10 @@ static int mounts_apply(int rootfd, const struct mgr_conf *conf, int sync_fd)
 	return 0;
 }
 
-/* The console (or /dev/null) on 0, 1 and 2, as the controlling terminal. */
+/* The console (or /dev/null) on 0, 1 and 2, as the controlling terminal
+ * of a privileged init.  In a user namespace init leaves it free: a getty
+ * on the console could not take it over (stealing a controlling terminal
+ * takes CAP_SYS_ADMIN on the host), and systemd wants none anyway. */
 static int stdio_setup(const struct start_ctx *ctx, int sync_fd)
 {
 	int fd;
@@ -115,7 +118,8 @@ static int stdio_setup(const struct start_ctx *ctx, int sync_fd)
 		fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
 			return sync_error(sync_fd, -errno, "Failed to open /dev/console");
-		(void)ioctl(fd, TIOCSCTTY, 0);
+		if (!(ctx->clone_flags & CLONE_NEWUSER))
+			(void)ioctl(fd, TIOCSCTTY, 0);
 	} else {
 		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (fd < 0)

@@ -74,12 +74,14 @@ int create_userns_check(struct mgr_container *c, const struct storage *s)
 
 bool idmapped_usable(const struct mgr_container *c, const struct storage *s)
 {
-	_cleanup_close_ int mnt = -1;
+	_cleanup_close_ int userns = -1, mnt = -1;
 
 	if (geteuid() != 0)
 		return false;
-	mnt = storage_open_mount(s);
-	return mnt >= 0 && idmap_mount_apply(mnt, c->conf->idmaps, c->conf->n_idmaps) == 0;
+	userns = idmap_userns_fd(c->conf->idmaps, c->conf->n_idmaps);
+	if (userns >= 0)
+		mnt = storage_open_mount_idmapped(s, userns);
+	return mnt >= 0;
 }
 
 int rootfs_idmapped_choose(struct mgr_container *c, const struct storage *s)

@@ -60,13 +60,10 @@ int idmap_pick_range(const char *container_path, unsigned long size, unsigned lo
  * are.  Shifting twice is harmless when the two ranges do not overlap.
  */
 /* A new user namespace with the maps v (as root: written directly), as
- * an fd that keeps it; no process is left in it. */
+ * an fd that keeps it; no process is left in it.  Through it an idmapped
+ * mount shows a file the host sees owned by id X as owned by the host id
+ * that v gives container id X. */
 int idmap_userns_fd(const struct conf_idmap *v, size_t n);
-/* Make the detached mount mnt and its submounts idmapped through v: a
- * file the host sees owned by id X shows as owned by the host id that v
- * gives container id X.  -EINVAL where the filesystem cannot (FS_ALLOW_IDMAP),
- * -ENOSYS where the kernel is older than 5.12. */
-int idmap_mount_apply(int mnt, const struct conf_idmap *v, size_t n);
 
 int idmap_shift_tree(int rootfd, const struct conf_idmap *from, size_t nfrom,
 		     const struct conf_idmap *to, size_t nto);

@@ -11,16 +11,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "idmap.h"
 #include "util/macro.h"
-
-#ifndef MOUNT_ATTR_IDMAP
-#define MOUNT_ATTR_IDMAP 0x00100000
-#endif
 
 int idmap_userns_fd(const struct conf_idmap *v, size_t n)
 {
@@ -58,17 +53,4 @@ int idmap_userns_fd(const struct conf_idmap *v, size_t n)
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	return r;
-}
-
-int idmap_mount_apply(int mnt, const struct conf_idmap *v, size_t n)
-{
-	_cleanup_close_ int userns = idmap_userns_fd(v, n);
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
-
-	if (userns < 0)
-		return userns;
-	attr.userns_fd = userns;
-	if (mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	return 0;
 }

@@ -107,23 +107,27 @@ void start_hook_info(const struct start_ctx *ctx, struct hook_info *ret)
 static int rootfs_mount_prepare(struct start_ctx *ctx)
 {
 	const struct mgr_conf *conf = ctx->c->conf;
-	_cleanup_close_ int mnt = storage_open_mount(ctx->storage);
-	int r;
+	_cleanup_close_ int userns = -1;
+	int mnt;
 
-	if (mnt < 0)
-		return container_error(ctx->c, mnt, "Failed to mount the rootfs \"%s\"",
-				       ctx->storage->spec);
 	if (conf->rootfs_idmapped == 1) {
-		r = idmap_mount_apply(mnt, conf->idmaps, conf->n_idmaps);
-		if (r < 0)
-			return container_error(ctx->c, r,
-					       "Failed to make an idmapped mount of the rootfs \"%s\" "
-					       "(mgr.rootfs.idmapped = 1 needs a kernel and a filesystem "
-					       "that allow them; mgr-shift --chown shifts its files "
-					       "instead)",
-					       ctx->storage->spec);
-	}
-	ctx->rootfs_mnt = TAKE_FD(mnt);
+		userns = idmap_userns_fd(conf->idmaps, conf->n_idmaps);
+		if (userns < 0)
+			return container_error(ctx->c, userns, "Failed to make a user namespace for "
+							       "the idmapped rootfs");
+		mnt = storage_open_mount_idmapped(ctx->storage, userns);
+	} else
+		mnt = storage_open_mount(ctx->storage);
+	if (mnt < 0)
+		return container_error(ctx->c, mnt,
+				       conf->rootfs_idmapped == 1
+					       ? "Failed to make an idmapped mount of the rootfs \"%s\" "
+						 "(mgr.rootfs.idmapped = 1 needs a kernel and a "
+						 "filesystem that allow them; mgr-shift --chown "
+						 "shifts its files instead)"
+					       : "Failed to mount the rootfs \"%s\"",
+				       ctx->storage->spec);
+	ctx->rootfs_mnt = mnt;
 	return 0;
 }
 

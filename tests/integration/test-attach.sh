@@ -191,7 +191,11 @@ visible_inside() {
 }
 
 capabilities() {
-	running_ct caps "mgr.cap.drop = sys_time mknod"
+	# Privileged, so that the caller's bounding set is the one -e keeps
+	# (a joiner of a user namespace gets that namespace's full set).
+	assert_succeeds t_mgr create -n caps -t busybox --privileged
+	echo "mgr.cap.drop = sys_time mknod" >>"$T_PATH/caps/config"
+	assert_succeeds t_mgr start -n caps
 	local init attached elevated
 	init=$(t_mgr attach -n caps -- grep CapBnd /proc/1/status)
 	attached=$(t_mgr attach -n caps -- grep CapBnd /proc/self/status)
@@ -204,6 +208,11 @@ capabilities() {
 	assert_not_contains "$(t_mgr attach -n caps -eCGROUP -s PID -- cat /proc/self/cgroup)" \
 		mgr.payload.caps
 	stop_ct caps
+	# Unprivileged: an attached command gets init's bounding set too.
+	running_ct ucaps "mgr.cap.drop = sys_time mknod"
+	assert_eq "$(t_mgr attach -n ucaps -- grep CapBnd /proc/1/status)" \
+		"$(t_mgr attach -n ucaps -- grep CapBnd /proc/self/status)" "init's bounding set, unprivileged"
+	stop_ct ucaps
 }
 
 refusals() {

@@ -28,6 +28,10 @@ boots_cleanly() {
 	assert_succeeds t_mgr start -n deb1
 	systemd_running deb1
 	assert_eq "" "$(in_ct deb1 systemctl --failed --no-legend --plain)" "failed units"
+	# Made the default way: unprivileged, its rootfs idmapped.
+	assert_eq 1 "$(awk '$1 == "mgr.rootfs.idmapped" { print $3 }' "$T_PATH/deb1/config")"
+	[[ $(awk '/^Uid:/{print $2}' "/proc/$(t_mgr info -n deb1 -p -H)/status") -ne 0 ]] ||
+		t_fail "init of a default Debian guest runs as the host's root"
 	assert_eq deb1 "$(in_ct deb1 hostnamectl hostname)"
 	assert_succeeds in_ct deb1 systemd-detect-virt --container
 	assert_eq mgr "$(in_ct deb1 cat /run/host/container-manager)"
@@ -138,10 +142,12 @@ clone_boots() {
 }
 
 unprivileged_boots() {
-	# In a user namespace, its ids from the test's own subordinate ranges.
+	# In a user namespace, its ids from the test's own subordinate ranges,
+	# its files shifted (every other case here is idmapped, the default).
 	export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
 	echo "root:3000000:1000000" | tee "$MGR_SUBUID_FILE" >"$MGR_SUBGID_FILE"
-	assert_succeeds t_mgr create -n debu -U -t debian -- -r bookworm
+	echo "mgr.rootfs.idmapped = 0" >"$T_WORK/shifted.conf"
+	assert_succeeds t_mgr create -n debu -U -t debian -f "$T_WORK/shifted.conf" -- -r bookworm
 	local base
 	base=$(awk '$1 ~ /idmap$/ && $3 == "u" { print $5 }' "$T_PATH/debu/config")
 	[[ $base -ge 3000000 ]] || t_fail "no range from the test's subuid file: \"$base\""
@@ -165,4 +171,4 @@ t_case "systemctl reboot inside brings it back" reboots_from_inside
 t_case "a login on tty1 through mgr-console" console_login
 t_case "a second create comes from the cache in seconds" cached_create_is_fast
 t_case "a copy of a guest boots with its own host keys" clone_boots
-t_case "an unprivileged Debian guest boots to running" unprivileged_boots
+t_case "an unprivileged Debian guest with shifted files boots to running" unprivileged_boots

@@ -14,17 +14,14 @@ T_PROBE=$T_BUILDDIR/tests/integration/probe/mgr-probe
 export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
 echo "root:4000000:1000000" | tee "$MGR_SUBUID_FILE" >"$MGR_SUBGID_FILE"
 
-# esc_ct [-U] NAME [CONFIG LINE]...: a running busybox container with the
-# probe as /mgr-probe; -U: an unprivileged one (a user namespace).
+# esc_ct NAME [CREATE OPTION]...: a running container with the probe as
+# /mgr-probe, made by mgr-create with these options (default: from the
+# busybox template, nothing else: as a customer gets it).
 esc_ct() {
-	local unpriv=() line
-	[[ $1 != -U ]] || { unpriv=(-U); shift; }
 	local name=$1
 	shift
-	assert_succeeds t_mgr create -n "$name" -t busybox "${unpriv[@]}"
-	for line in "$@"; do
-		echo "$line" >>"$T_PATH/$name/config"
-	done
+	[[ $# -gt 0 ]] || set -- -t busybox
+	assert_succeeds t_mgr create -n "$name" "$@"
 	install -m 0755 "$T_PROBE" "$T_PATH/$name/rootfs/mgr-probe"
 	assert_succeeds t_mgr start -n "$name"
 	assert_succeeds t_mgr wait -n "$name" -s RUNNING -t 10
@@ -284,28 +281,64 @@ escape_probes() {
 
 # --- the cases --------------------------------------------------------------------
 
-# The default privileged container, and a second one beside it.
-privileged_containers() {
+# assert_user_namespace NAME: NAME's root is not the host's.
+assert_user_namespace() {
+	local pid
+	pid=$(t_mgr info -n "$1" -p -H)
+	[[ $(awk '$1 == 0 { print $2 }' "/proc/$pid/uid_map") -ge 4000000 ]] ||
+		t_fail "$1 has no user namespace: $(cat "/proc/$pid/uid_map")"
+}
+
+# Containers made the default way: busybox, and a second one beside it.
+default_containers() {
 	[[ -x $T_PROBE ]] || t_fail "no probe at $T_PROBE (make builds it)"
-	esc_ct esc-priv
+	esc_ct esc-default
 	esc_ct esc-peer
+	assert_user_namespace esc-default
+	assert_user_namespace esc-peer
+}
+
+# The same on a loop device, which the host side mounts for it.
+loop_container() {
+	esc_ct esc-loop -t busybox -B loop --fssize 64M
+	assert_user_namespace esc-loop
+}
+
+# A Debian guest made the default way (from the cache test-debian filled,
+# or downloaded now).
+debian_container() {
+	esc_ct esc-deb -t debian -- -r bookworm
+	assert_user_namespace esc-deb
+}
+
+# An Ubuntu guest needs the Ubuntu archive: only where a mirror is given.
+ubuntu_container() {
+	[[ -n ${MGR_TEST_UBUNTU_MIRROR:-} ]] ||
+		t_skip "no Ubuntu archive can be reached here (set MGR_TEST_UBUNTU_MIRROR to a mirror to build an Ubuntu guest)"
+	esc_ct esc-ubu -t ubuntu -- --mirror "$MGR_TEST_UBUNTU_MIRROR"
+	assert_user_namespace esc-ubu
+}
+
+# A privileged container (on request): the documented exceptions skip.
+privileged_container() {
+	esc_ct esc-priv -t busybox --privileged
 }
 
 # The control socket answers root and the container's owner only, also to
 # a process of another uid that may bypass file permissions.
 control_socket_peers() {
 	local pid nobody
-	pid=$(t_mgr info -n esc-priv -p -H)
+	pid=$(t_mgr info -n esc-default -p -H)
 	nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups
 		--inh-caps +dac_override,+dac_read_search
 		--ambient-caps +dac_override,+dac_read_search)
-	"${nobody[@]}" cat "$T_PATH/esc-priv/config" >/dev/null 2>&1 ||
+	"${nobody[@]}" cat "$T_PATH/esc-default/config" >/dev/null 2>&1 ||
 		t_skip "setpriv cannot give uid 65534 CAP_DAC_OVERRIDE here"
-	T_OUT=$("${nobody[@]}" mgr-info -P "$T_PATH" -n esc-priv -p -H 2>&1) || true
+	T_OUT=$("${nobody[@]}" mgr-info -P "$T_PATH" -n esc-default -p -H 2>&1) || true
 	assert_not_contains "$T_OUT" "$pid" "uid 65534 got init's pid"
-	"${nobody[@]}" mgr-stop -P "$T_PATH" -n esc-priv -k >/dev/null 2>&1 || true
-	running esc-priv
-	assert_eq "$pid" "$(t_mgr info -n esc-priv -p -H)" "root's answer"
+	"${nobody[@]}" mgr-stop -P "$T_PATH" -n esc-default -k >/dev/null 2>&1 || true
+	running esc-default
+	assert_eq "$pid" "$(t_mgr info -n esc-default -p -H)" "root's answer"
 }
 
 # mount.entry targets in the rootfs that are symlinks to host paths (to a
@@ -351,26 +384,29 @@ symlinked_mount_target() {
 	assert_no_leftovers "$name"
 }
 
-# The same probes from the root of a user namespace (mgr-create -U).
-unprivileged_container() {
-	esc_ct -U esc-unpriv
-	local pid
-	pid=$(t_mgr info -n esc-unpriv -p -H)
-	[[ $(awk '$1 == 0 { print $2 }' "/proc/$pid/uid_map") -ge 4000000 ]] ||
-		t_fail "esc-unpriv has no user namespace: $(cat "/proc/$pid/uid_map")"
-}
-
 stop_all() {
-	assert_succeeds t_mgr stop -n esc-priv -k
-	assert_succeeds t_mgr stop -n esc-peer -k
-	assert_succeeds t_mgr stop -n esc-unpriv -k
-	assert_no_leftovers esc-priv esc-peer esc-unpriv
+	local name
+	for name in esc-default esc-peer esc-loop esc-deb esc-ubu esc-priv; do
+		[[ $(t_mgr info -n "$name" -s -H 2>/dev/null) != RUNNING ]] ||
+			assert_succeeds t_mgr stop -n "$name" -k
+	done
+	assert_no_leftovers
 }
 
-t_case "privileged busybox containers with the probe" privileged_containers
+# Every probe is refused by containers made the default way, from each
+# shipped template and on a block device; a privileged one (on request)
+# is refused all but the documented exceptions.
+t_case "busybox containers made the default way, with the probe" default_containers
+escape_probes esc-default esc-peer
+t_case "a default busybox container on a loop device, with the probe" loop_container
+escape_probes esc-loop esc-peer
+t_case "a Debian guest made the default way, with the probe" debian_container
+escape_probes esc-deb esc-peer
+t_case "an Ubuntu guest made the default way, with the probe" ubuntu_container
+[[ ! -d $T_PATH/esc-ubu ]] || escape_probes esc-ubu esc-peer
+t_case "a privileged busybox container (on request), with the probe" privileged_container
 escape_probes esc-priv esc-peer
-t_case "an unprivileged busybox container with the probe" unprivileged_container
-escape_probes esc-unpriv esc-peer
 t_case "the control socket refuses other users" control_socket_peers
 t_case "a symlinked mount.entry target does not reach the host" symlinked_mount_target
 t_case "the containers stop and leave nothing" stop_all
+t_exit

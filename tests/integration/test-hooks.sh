@@ -32,9 +32,11 @@ EOS
 	chmod 755 "$1"
 }
 
+# Privileged, so that the hooks that run in the container's namespaces may
+# write the test's records on the host (see unprivileged_hooks).
 make_ct() {
 	rm -f "$LOG"
-	assert_succeeds t_mgr create -n "$1" -t busybox -f "$T_LO_CONF"
+	assert_succeeds t_mgr create -n "$1" -t busybox -f "$T_LO_CONF" --privileged
 }
 
 line_of() {
@@ -185,7 +187,40 @@ clonehostname() {
 	assert_no_leftovers hk-hn hk-hn2
 }
 
+# In a container made the default way, the hooks of the child (pre-mount,
+# mount, autodev, start) run as the root of its user namespace: an
+# ordinary user on the host, who reaches only what any user may.
+unprivileged_hooks() {
+	local name=hk-un dir=$T_WORK/hooks base
+	mkdir -p "$dir/log"
+	chmod 755 "$T_WORK" "$dir"
+	chmod 1777 "$dir/log"
+	cat >"$dir/rec.sh" <<EOS
+#!/bin/sh
+echo "\$3 uid=\$(cat /proc/self/uid_map | awk '{print \$2}') mnt=\$(readlink /proc/self/ns/mnt)" >>$dir/log/\$3
+[ "\$3" != mount ] || { mkdir -p "\$MGR_ROOTFS_MOUNT/mnt/hooked" && mount -t tmpfs hooktmp "\$MGR_ROOTFS_MOUNT/mnt/hooked"; }
+EOS
+	chmod 755 "$dir/rec.sh"
+	assert_succeeds t_mgr create -n $name -t busybox -f "$T_LO_CONF"
+	base=$(awk '$1 ~ /idmap$/ && $3 == "u" && $4 == 0 { print $5 }' "$T_PATH/$name/config")
+	for t in pre-start pre-mount mount autodev stop post-stop; do
+		echo "mgr.hook.$t = $dir/rec.sh" >>"$T_PATH/$name/config"
+	done
+	assert_succeeds t_mgr start -n $name
+	for t in pre-mount mount autodev; do
+		assert_contains "$(cat "$dir/log/$t")" "$t uid=$base " "hook.$t runs as the container's root"
+		assert_eq "$base" "$(stat -c %u "$dir/log/$t")" "hook.$t's file on the host"
+	done
+	assert_contains "$(cat "$dir/log/pre-start")" "pre-start uid=0 " "hook.pre-start runs on the host"
+	assert_contains "$(in_ct $name cat /proc/self/mountinfo)" "hooktmp" "the mount hook's tmpfs inside"
+	! grep -q hooktmp /proc/self/mountinfo || t_fail "the mount hook's mount reached the host"
+	assert_succeeds t_mgr stop -n $name -k
+	assert_contains "$(cat "$dir/log/post-stop")" "post-stop uid=0 "
+	assert_no_leftovers $name
+}
+
 t_case "each hook runs at its moment, in its namespaces, with its environment" hooks_at_their_moments
+t_case "the hooks of an unprivileged container run as its root" unprivileged_hooks
 t_case "a failing pre-start hook aborts the start cleanly" fail_pre_start
 t_case "a failing pre-mount hook aborts the start cleanly" fail_pre_mount
 t_case "a failing mount hook aborts the start cleanly" fail_mount

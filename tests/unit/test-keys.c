@@ -550,6 +550,26 @@ static void test_validate(void)
 	ok(strstr(err.message, "net.0.type"), "%s", err.message);
 }
 
+static void test_validate_privilege(void)
+{
+	_cleanup_conf_free_ struct mgr_conf *conf = conf_new();
+	struct conf_error err = { "" };
+
+	conf_set_item(conf, "privileged", "1", &err);
+	is_int(conf_validate(conf, &err), 0, "privileged alone is valid");
+	conf_set_item(conf, "idmap", "u 0 100000 65536", &err);
+	conf_set_item(conf, "idmap", "g 0 100000 65536", &err);
+	is_int(conf_validate(conf, &err), -EINVAL, "privileged with maps is refused");
+	ok(strstr(err.message, "mgr.privileged = 1") && strstr(err.message, "mgr.idmap"), "%s",
+	   err.message);
+	conf_set_item(conf, "privileged", "0", &err);
+	conf_set_item(conf, "rootfs.idmapped", "1", &err);
+	is_int(conf_validate(conf, &err), 0, "maps with an idmapped rootfs");
+	conf_clear_item(conf, "idmap");
+	is_int(conf_validate(conf, &err), -EINVAL, "an idmapped rootfs without maps is refused");
+	ok(strstr(err.message, "rootfs.idmapped"), "%s", err.message);
+}
+
 int main(void)
 {
 	test_table_functions();
@@ -559,5 +579,6 @@ int main(void)
 	test_values();
 	test_key_details();
 	test_validate();
+	test_validate_privilege();
 	return done();
 }

@@ -9,9 +9,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "storage/storage.h"
@@ -104,6 +108,93 @@ static int overlay_open_mount(const struct storage *s)
 	return fs < 0 ? fs : storage_fs_mount(fs);
 }
 
+/* In a private mount namespace: idmapped mounts of the lower and of the
+ * directory holding upper and work (they must share a mount) over the
+ * same paths, and the overlay of those.  An overlay cannot be idmapped
+ * itself, but its layers can. */
+static int overlay_idmapped_in_private_ns(const struct storage *s, int userns_fd)
+{
+	const char *layers[] = { s->src, s->upper };
+	_cleanup_free_ char *upper_dir = NULL;
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	upper_dir = strdup(s->upper);
+	if (!upper_dir || !strrchr(upper_dir, '/'))
+		return -ENOMEM;
+	*strrchr(upper_dir, '/') = 0;
+	layers[1] = upper_dir;
+	for (size_t i = 0; i < ARRAY_SIZE(layers); i++) {
+		_cleanup_close_ int mnt = open_tree(AT_FDCWD, layers[i],
+						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+		if (mnt < 0)
+			return -errno;
+		r = storage_mount_idmap(mnt, userns_fd);
+		if (r < 0)
+			return r;
+		if (move_mount(mnt, "", AT_FDCWD, layers[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return -errno;
+	}
+	return overlay_open_mount(s);
+}
+
+/* The helper process makes it; the mount outlives its namespace. */
+static int overlay_open_mount_idmapped(const struct storage *s, int userns_fd)
+{
+	int to_parent[2], to_child[2], r = -EIO, got = -EIO, pidfd = -1;
+	pid_t pid;
+
+	if (pipe2(to_parent, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(to_child, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out_parent_pipe;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		goto out_pipes;
+	}
+	if (pid == 0) {
+		char go;
+
+		r = overlay_idmapped_in_private_ns(s, userns_fd);
+		/* Hold the fd until the parent has taken it. */
+		if (write(to_parent[1], &r, sizeof(r)) == sizeof(r))
+			(void)!read(to_child[0], &go, 1);
+		_exit(0);
+	}
+	close(to_parent[1]);
+	to_parent[1] = -1;
+	if (read(to_parent[0], &got, sizeof(got)) != sizeof(got))
+		got = -EIO;
+	if (got >= 0) {
+		pidfd = syscall(SYS_pidfd_open, pid, 0);
+		r = pidfd < 0 ? -errno : (int)syscall(SYS_pidfd_getfd, pidfd, got, 0);
+		if (r < 0 && pidfd >= 0)
+			r = -errno;
+		if (r >= 0 && fcntl(r, F_SETFD, FD_CLOEXEC) < 0) {
+			close(r);
+			r = -errno;
+		}
+	} else
+		r = got;
+	(void)!write(to_child[1], "", 1);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (pidfd >= 0)
+		close(pidfd);
+out_pipes:
+	closep(&to_child[0]);
+	closep(&to_child[1]);
+out_parent_pipe:
+	closep(&to_parent[0]);
+	closep(&to_parent[1]);
+	return r;
+}
+
 /* A snapshot of a directory takes it as its lower; one of an overlay
  * shares its lower and starts from a copy of its upper. */
 static int overlay_snapshot(const struct storage *from, const struct storage *to)
@@ -143,6 +234,7 @@ const struct storage_ops storage_overlay_ops = {
 	.mount = overlay_mount,
 	.open_root = overlay_open_root,
 	.open_mount = overlay_open_mount,
+	.open_mount_idmapped = overlay_open_mount_idmapped,
 	.snapshot = overlay_snapshot,
 	.depends_on = overlay_depends_on,
 	.size = overlay_size,

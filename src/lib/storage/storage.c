@@ -254,6 +254,29 @@ int storage_fs_open_root(int fs)
 	return fd < 0 ? -errno : fd;
 }
 
+int storage_mount_idmap(int mnt, int userns_fd)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = userns_fd };
+
+	if (mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
+int storage_open_mount_idmapped(const struct storage *s, int userns_fd)
+{
+	_cleanup_close_ int mnt = -1;
+	int r;
+
+	if (s->ops->open_mount_idmapped)
+		return s->ops->open_mount_idmapped(s, userns_fd);
+	mnt = storage_open_mount(s);
+	if (mnt < 0)
+		return mnt;
+	r = storage_mount_idmap(mnt, userns_fd);
+	return r < 0 ? r : TAKE_FD(mnt);
+}
+
 int storage_open_mount(const struct storage *s)
 {
 	int fd;

@@ -52,6 +52,9 @@ struct storage_ops {
 	 * fsmount() or open_tree()), to be moved into a container's mount
 	 * namespace; NULL: a recursive clone of the tree at src. */
 	int (*open_mount)(const struct storage *s);
+	/* The same, its files seen through the user namespace userns_fd (an
+	 * idmapped mount); NULL: open_mount() then idmapped. */
+	int (*open_mount_idmapped)(const struct storage *s, int userns_fd);
 	/* Make to (not there yet; created here) a copy-on-write snapshot of
 	 * from; -EOPNOTSUPP when this backend cannot snapshot from's. */
 	int (*snapshot)(const struct storage *from, const struct storage *to);
@@ -130,6 +133,11 @@ int storage_fs_open_root(int fs);
 int storage_fs_mount(int fs);
 /* The detached mount of any storage (ops->open_mount, or a clone of src). */
 int storage_open_mount(const struct storage *s);
+/* The same, idmapped through the user namespace userns_fd: -EINVAL where
+ * the filesystem cannot be, -ENOSYS before Linux 5.12. */
+int storage_open_mount_idmapped(const struct storage *s, int userns_fd);
+/* Make the detached mount mnt (and its submounts) idmapped. */
+int storage_mount_idmap(int mnt, int userns_fd);
 /* For loop and lvm: the detached mount of the filesystem on the block
  * device dev (fstype NULL: probed), as a directory fd; and mounting it. */
 int storage_block_open_root(const char *dev, const char *fstype);
