@@ -17,15 +17,8 @@
 /* The container owns its /etc/passwd: a bigger one is not read. */
 #define PASSWD_MAX (16 << 20)
 
-/* What the default policy leaves out: the host's session and libraries,
- * which mean nothing (or something else) inside the container. */
-static const char *const host_only_vars[] = {
-	"XDG_RUNTIME_DIR", "XDG_SESSION_ID", "XDG_SESSION_TYPE", "XDG_SESSION_CLASS",
-	"XDG_SEAT", "XDG_VTNR", "DBUS_SESSION_BUS_ADDRESS", "SSH_AUTH_SOCK", "SSH_AGENT_PID",
-	"LD_PRELOAD", "LD_LIBRARY_PATH", "MAIL", NULL,
-};
-/* Set for the user inside by every policy but "keep". */
-static const char *const identity_vars[] = { "HOME", "USER", "LOGNAME", "SHELL", NULL };
+/* Without a caller's TERM: what init gets (child.c). */
+#define ATTACH_DEFAULT_TERM "linux"
 
 /* Read beneath rootfd without following the container's symlinks out of
  * it, and only a regular file: a FIFO would block. */
@@ -151,23 +144,41 @@ static int env_put_var(char ***env, const char *name, const char *value)
 	return env_put(env, kv);
 }
 
-/* The caller's variables the policy lets through. */
+/* What every policy but "keep" starts from: nothing of the caller's but
+ * its terminal type; the rest describes the container and the user
+ * inside.  HOME is "/", and USER, LOGNAME and SHELL are unset, for a user
+ * the container's /etc/passwd does not list. */
+static int env_clean(char ***env, const struct attach_user *u, const char *home)
+{
+	const char *term = getenv("TERM");
+	const char *name = u->found ? u->name : NULL;
+	int r;
+
+	r = env_put(env, "PATH=" EXEC_DEFAULT_PATH);
+	if (r == 0)
+		r = env_put_var(env, "TERM", term && *term ? term : ATTACH_DEFAULT_TERM);
+	if (r == 0)
+		r = env_put_var(env, "HOME", home);
+	if (r == 0)
+		r = env_put_var(env, "USER", name);
+	if (r == 0)
+		r = env_put_var(env, "LOGNAME", name);
+	if (r == 0)
+		r = env_put_var(env, "SHELL", u->found ? u->shell : NULL);
+	return r;
+}
+
+/* The caller's variables: all of them for "keep", else those named in
+ * keep_vars, over the clean values. */
 static int env_from_caller(char ***env, const struct mgr_attach_options *o)
 {
 	extern char **environ;
 	const char *const *keep = (const char *const *)o->keep_vars;
 	int r = 0;
 
-	for (char **e = environ; e && *e && r == 0; e++) {
-		if (!strchr(*e, '='))
-			continue;
-		if (o->env_policy == MGR_ATTACH_ENV_KEEP || var_listed(*e, keep))
+	for (char **e = environ; e && *e && r == 0; e++)
+		if (strchr(*e, '=') && (o->env_policy == MGR_ATTACH_ENV_KEEP || var_listed(*e, keep)))
 			r = env_put(env, *e);
-		else if (o->env_policy == MGR_ATTACH_ENV_CLEAR)
-			r = var_is(*e, "TERM") ? env_put(env, *e) : 0;
-		else if (!var_listed(*e, host_only_vars) && !var_listed(*e, identity_vars))
-			r = env_put(env, *e);
-	}
 	return r;
 }
 
@@ -179,18 +190,10 @@ char **attach_env_build(const struct mgr_attach_options *o, const struct attach_
 
 	if (!env)
 		return NULL;
-	r = env_from_caller(&env, o);
-	if (r == 0 && o->env_policy == MGR_ATTACH_ENV_CLEAR &&
-	    !var_listed("PATH", (const char *const *)o->keep_vars))
-		r = env_put(&env, "PATH=" EXEC_DEFAULT_PATH);
-	if (r == 0 && o->env_policy != MGR_ATTACH_ENV_KEEP) {
-		/* The identity of the user inside, unless asked to keep the caller's. */
-		const char *values[] = { home, u->name, u->name, u->found ? u->shell : NULL };
-
-		for (size_t i = 0; r == 0 && identity_vars[i]; i++)
-			if (!var_listed(identity_vars[i], (const char *const *)o->keep_vars))
-				r = env_put_var(&env, identity_vars[i], values[i]);
-	}
+	r = o->env_policy == MGR_ATTACH_ENV_KEEP ? 0 : env_clean(&env, u, home);
+	if (r == 0)
+		r = env_from_caller(&env, o);
+	/* Whatever the caller had: only -v (extra_env) says otherwise. */
 	if (r == 0)
 		r = env_put(&env, "container=mgr");
 	STRV_FOREACH(kv, o->extra_env)

@@ -12,8 +12,9 @@
 #   DEFAULT_COMPONENTS   archive components, comma separated
 #   FALLBACK_SCRIPT      debootstrap script for releases newer than the
 #                        installed debootstrap knows (sid, gutsy)
-#   DEFAULT_USER         user created when --user is not given ("" for none)
-#   DEFAULT_PASSWORD     that user's password
+#   DEFAULT_USER         user created when --user is not given ("" for none);
+#                        like every account, it has no password unless
+#                        --password gives one
 #
 # and defines:
 #
@@ -85,13 +86,13 @@ die() {
 # --- options -------------------------------------------------------------------
 
 tpl_usage() {
-	local user_line
+	local user_line who
 	if [[ -n $DEFAULT_USER ]]; then
-		user_line="user to create in group sudo (default: \"$DEFAULT_USER\",
-                       password \"$DEFAULT_PASSWORD\")"
+		user_line="user to create in group sudo (default: \"$DEFAULT_USER\")"
+		who="\"$DEFAULT_USER\" (or the --user)"
 	else
-		user_line="user to create in group sudo (default: none;
-                       root is locked, use mgr-attach or --password)"
+		user_line="user to create in group sudo (default: none)"
+		who="root (or the --user)"
 	fi
 	cat <<EOF
 Usage: $prog --path=DIR --name=NAME [--rootfs=ROOTFS] [OPTIONS]
@@ -124,6 +125,12 @@ Options (after "--" on the mgr-create command line):
       --auth-key=FILE  ssh public keys for the user (root's when there is
                        no user) to log in with
   -h, --help           show this help
+
+Logins: by default no account has a password (each is locked in
+/etc/shadow): no one logs in on the console, a tty or over ssh, and
+"mgr-attach -n NAME" gives a root shell ("-- su -l USER": the user's).
+--password=PW gives $who a password;
+--auth-key=FILE lets the keys in FILE log in as that account over ssh.
 
 Environment: MGR_CACHE_PATH (cache directory), MGR_CONFIG_DIR (config
 fragments; default: ../config next to the templates directory).
@@ -237,7 +244,6 @@ tpl_check_args() {
 			die "\"$user\" is not a user name (lower case letters, digits, '_' and '-')"
 	else
 		user=$DEFAULT_USER
-		[[ -n $user && $password_given == no ]] && password=$DEFAULT_PASSWORD
 	fi
 	if [[ $password_given == yes ]]; then
 		[[ -n $password ]] || die "--password needs a password; leave it out for none"
@@ -970,8 +976,21 @@ EOT
 	fi
 }
 
+# No password anyone could type: locked ("!"), or "*" for the account that
+# logs in with the --auth-key keys (no hash matches "*" either, and sshd
+# refuses keys to a "!" account when it does not use PAM).
+lock_password() {
+	local who=$1
+	if [[ -n $auth_key && $who == "${user:-root}" ]]; then
+		in_chroot usermod -p '*' "$who"
+	else
+		in_chroot usermod -L "$who"
+	fi || die "cannot lock the password of \"$who\""
+}
+
 # The --user (or the distribution's default user), its password and key;
-# root's when there is no user.
+# root's when there is no user.  Only --password gives an account a
+# password: root and the user are locked otherwise.
 setup_users() {
 	local who=${user:-root} entry uid gid home
 	if [[ $who != root ]]; then
@@ -981,14 +1000,18 @@ setup_users() {
 			in_chroot useradd --create-home --shell /bin/bash --groups sudo,adm \
 				--comment "$who" "$who" || die "cannot create the user \"$who\""
 		fi
+		lock_password root
 	fi
 	if [[ -n $password ]]; then
 		printf '%s:%s\n' "$who" "$password" | in_chroot chpasswd ||
 			die "cannot set the password of \"$who\""
-	elif [[ $who != root ]]; then
-		# No password to give sudo: key or console logins by mgr-attach only.
-		printf '%s ALL=(ALL:ALL) NOPASSWD: ALL\n' "$who" |
-			write_guest_file "/etc/sudoers.d/mgr-$who" 440
+	else
+		lock_password "$who"
+		# No password to give sudo: key or mgr-attach logins only.
+		if [[ $who != root ]]; then
+			printf '%s ALL=(ALL:ALL) NOPASSWD: ALL\n' "$who" |
+				write_guest_file "/etc/sudoers.d/mgr-$who" 440
+		fi
 	fi
 	[[ -n $auth_key ]] || return 0
 
@@ -1051,9 +1074,9 @@ summary() {
 	if [[ -n $password ]]; then
 		say "Log in as \"$who\" with the password given${user:+ (in group sudo)}"
 	elif [[ -n $auth_key ]]; then
-		say "Log in as \"$who\" over ssh with the key from $auth_key"
+		say "Log in as \"$who\" over ssh with the key from $auth_key (no password)"
 	else
-		say "root has no password: get a shell with mgr-attach, or give --password"
+		say "No account has a password: get a shell with \"mgr-attach -n $name\""
 	fi
 }
 

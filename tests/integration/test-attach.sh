@@ -68,47 +68,126 @@ stdio_passes_through() {
 	stop_ct io
 }
 
-environment() {
-	running_ct env
-	local out
-	export ATTACH_A=a XDG_RUNTIME_DIR=/run/user/0 HOME=/host-home
-	out=$(t_mgr attach -n env -- env)
-	assert_contains "$out" "ATTACH_A=a"
-	assert_contains "$out" "container=mgr"
-	assert_contains "$out" "HOME=/root"
-	assert_contains "$out" "SHELL=/bin/sh"
-	assert_not_contains "$out" "XDG_RUNTIME_DIR" "the default drops the host's session"
+DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-	out=$(t_mgr attach -n env --keep-env -- env)
-	assert_contains "$out" "XDG_RUNTIME_DIR=/run/user/0"
-	assert_contains "$out" "HOME=/host-home"
-	assert_contains "$out" "ATTACH_A=a"
-	assert_contains "$out" "container=mgr"
+# The caller's environment in these cases: a secret, a PATH and a session
+# of the host, a HOME and a "container" of its own.
+caller_env() {
+	export MGR_SECRET=xyz MGR_OTHER=abc PATH=/host/only/bin:$PATH \
+		XDG_RUNTIME_DIR=/run/user/0 HOME=/host-home USER=operator LOGNAME=operator \
+		SHELL=/bin/host-shell container=host TERM=xterm-caller
+}
 
-	out=$(TERM=xterm t_mgr attach -n env --clear-env -- env | sort)
+# attach_env NAME ARGS...: the sorted environment of "mgr-attach ARGS -- env".
+attach_env() {
+	local name=$1
+	shift
+	t_mgr attach -n "$name" "$@" -- env | sort
+}
+
+env_default_is_clean() {
+	running_ct envd
+	caller_env
 	assert_eq "HOME=/root
 LOGNAME=root
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PATH=$DEFAULT_PATH
 SHELL=/bin/sh
-TERM=xterm
+TERM=xterm-caller
 USER=root
-container=mgr" "$out" "--clear-env"
+container=mgr" "$(attach_env envd)" "the default environment of root"
+	# Without a TERM of the caller's: what init gets.
+	assert_contains "$(unset TERM; attach_env envd)" "TERM=linux"
+	assert_contains "$(TERM='' attach_env envd)" "TERM=linux" "an empty TERM"
+	# Also the user's login shell (no command) sees none of it.
+	assert_eq "" "$(echo 'env | grep -e MGR_ -e /host; true' | t_mgr attach -n envd)" \
+		"the shell's environment"
+	stop_ct envd
+}
 
-	out=$(ATTACH_B=b t_mgr attach -n env --clear-env --keep-var ATTACH_A -- env)
-	assert_contains "$out" "ATTACH_A=a"
-	assert_not_contains "$out" "ATTACH_B"
-	out=$(t_mgr attach -n env --keep-var XDG_RUNTIME_DIR -- env)
-	assert_contains "$out" "XDG_RUNTIME_DIR=/run/user/0" "--keep-var past the default"
+env_of_other_users() {
+	running_ct envu
+	local rootfs=$T_PATH/envu/rootfs
+	echo "user:x:1001:1002:A user:/home/user:/bin/ash" >>"$rootfs/etc/passwd"
+	mkdir -p "$rootfs/home/user"
+	caller_env
+	assert_eq "HOME=/home/user
+LOGNAME=user
+PATH=$DEFAULT_PATH
+SHELL=/bin/ash
+TERM=xterm-caller
+USER=user
+container=mgr" "$(attach_env envu -u 1001)" "a user listed in /etc/passwd"
+	# A user not listed: HOME is /, no names, no shell.
+	assert_eq "HOME=/
+PATH=$DEFAULT_PATH
+TERM=xterm-caller
+container=mgr" "$(attach_env envu -u 1000)" "a user not listed"
+	stop_ct envu
+}
 
-	out=$(t_mgr attach -n env -v ATTACH_A=changed -v 'ATTACH_C=with space' --clear-env -- env)
-	assert_contains "$out" "ATTACH_A=changed"
-	assert_contains "$out" "ATTACH_C=with space"
-	out=$(t_mgr attach -n env -v HOME=/elsewhere -v container=other -- env)
+env_keep_env() {
+	running_ct envk
+	local out
+	caller_env
+	out=$(attach_env envk --keep-env)
+	# Every variable of the caller's (but "_", which bash sets for each
+	# command; the build tree's libtool wrappers add some of theirs),
+	# container=mgr over its own.
+	assert_eq "" "$(comm -23 <(env | grep -v -e '^container=' -e '^_=' | sort) - <<<"$out")" \
+		"caller's variables --keep-env did not pass"
+	assert_contains "$out" "container=mgr"
+	assert_contains "$out" "MGR_SECRET=xyz"
+	assert_contains "$out" "PATH=/host/only/bin:"
+	assert_contains "$out" "HOME=/host-home"
+	stop_ct envk
+}
+
+env_set_and_keep_var() {
+	running_ct envv
+	local base out
+	caller_env
+	base=$(attach_env envv)
+	# --keep-var: that variable and nothing else of the caller's.
+	assert_eq "$(sort <<<"$base
+MGR_SECRET=xyz")" "$(attach_env envv --keep-var MGR_SECRET)" "--keep-var MGR_SECRET"
+	out=$(attach_env envv --keep-var PATH --keep-var HOME)
+	assert_contains "$out" "PATH=/host/only/bin:" "--keep-var PATH over the default"
+	assert_contains "$out" "HOME=/host-home"
+	assert_not_contains "$out" "MGR_"
+	# One the caller does not have: nothing, or the default.
+	assert_eq "$base" "$(attach_env envv --keep-var MGR_UNSET)" "--keep-var of an unset variable"
+	assert_eq "$base" "$(env -u PATH "$(command -v mgr-attach)" -P "$T_PATH" -n envv \
+		--keep-var PATH -- env | sort)" "--keep-var PATH without a PATH"
+	# -v: that variable, over any other value.
+	assert_eq "$(sort <<<"$base
+FOO=with space")" "$(attach_env envv -v 'FOO=with space')" "-v FOO"
+	out=$(attach_env envv -v HOME=/elsewhere -v container=other -v MGR_SECRET=changed \
+		--keep-var MGR_SECRET)
 	assert_contains "$out" "HOME=/elsewhere" "-v wins over the identity"
-	assert_contains "$out" "container=other"
-	assert_fails -e "--clear-env and --keep-env" t_mgr attach -n env --clear-env --keep-env -- true
-	assert_fails -e "VAR=VALUE" t_mgr attach -n env -v NOEQUALS -- true
-	stop_ct env
+	assert_contains "$out" "container=other" "-v wins over container=mgr"
+	assert_contains "$out" "MGR_SECRET=changed" "-v wins over --keep-var"
+	assert_not_contains "$out" "MGR_OTHER"
+	assert_fails -e "VAR=VALUE" t_mgr attach -n envv -v NOEQUALS -- true
+	assert_fails -e "invalid variable name" t_mgr attach -n envv --keep-var A=B -- true
+	stop_ct envv
+}
+
+env_clear_env() {
+	running_ct envc
+	caller_env
+	assert_eq "$(attach_env envc)" "$(attach_env envc --clear-env)" "--clear-env is the default"
+	assert_eq "HOME=/root
+LOGNAME=root
+MGR_OTHER=abc
+PATH=$DEFAULT_PATH
+SHELL=/bin/sh
+TERM=xterm-caller
+USER=root
+X=1
+container=mgr" "$(attach_env envc --clear-env --keep-var MGR_OTHER -v X=1)" \
+		"--clear-env with --keep-var and -v"
+	assert_fails -e "--clear-env and --keep-env" t_mgr attach -n envc --clear-env --keep-env -- true
+	stop_ct envc
 }
 
 identity() {
@@ -322,7 +401,11 @@ EOF
 
 t_case "mgr-attach returns the command's exit code" exit_codes
 t_case "mgr-attach passes stdin, stdout and stderr through" stdio_passes_through
-t_case "mgr-attach environment policies" environment
+t_case "mgr-attach passes nothing of the caller's environment by default" env_default_is_clean
+t_case "mgr-attach environment of a user other than root" env_of_other_users
+t_case "mgr-attach --keep-env passes the caller's environment" env_keep_env
+t_case "mgr-attach -v and --keep-var pass just those variables" env_set_and_keep_var
+t_case "mgr-attach --clear-env is the default" env_clear_env
 t_case "mgr-attach -u, -g and --cwd" identity
 t_case "mgr-attach joins the namespaces asked for" namespaces
 t_case "the attached command shows inside and leaves nothing" visible_inside

@@ -61,6 +61,16 @@ help_output() {
 	assert_succeeds "$TPL_DIR/mgr-ubuntu" --help
 	assert_contains "$T_OUT" "default: noble"
 	assert_contains "$T_OUT" '"ubuntu"'
+	# What logs in by default, and how to change it.
+	for t in debian ubuntu; do
+		assert_succeeds "$TPL_DIR/mgr-$t" --help
+		assert_contains "$T_OUT" "no account has a password"
+		assert_contains "$T_OUT" "--password=PW gives"
+		assert_not_contains "$T_OUT" 'password "'
+	done
+	assert_succeeds "$TPL_DIR/mgr-busybox" --help
+	assert_contains "$T_OUT" "root has an empty password"
+	assert_contains "$T_OUT" "Nothing listens on the network"
 }
 
 argument_errors() {
@@ -117,6 +127,26 @@ check_guest() {
 	assert_succeeds chroot "$r" systemctl is-enabled ssh.service
 }
 
+# The password field of ACCOUNT in ROOTFS's /etc/shadow.
+shadow_field() {
+	awk -F: -v u="$2" '$1 == u { print $2 }' "$1/etc/shadow"
+}
+
+# No account of ROOTFS but those named has a password: every field of
+# /etc/shadow is locked ("!...") or "*", none is empty or a hash.
+assert_no_passwords() {
+	local r=$1 user field found=""
+	shift
+	while IFS=: read -r user field _; do
+		[[ " $* " == *" $user "* ]] && continue
+		case ${field:0:1} in
+		'!'|'*') ;;
+		*) found+="$user:$field " ;;
+		esac
+	done <"$r/etc/shadow"
+	assert_eq "" "$found" "accounts with a password or an empty one"
+}
+
 debian_from_cache() {
 	local cache start took
 	cache=debian/bookworm-$(host_arch)
@@ -135,6 +165,10 @@ debian_from_cache() {
 
 	check_guest deb1 4
 	check_guest deb2 2
+	# No --password: root is locked, and so is every other account.
+	assert_no_passwords "$T_PATH/deb1/rootfs"
+	assert_eq '!' "$(shadow_field "$T_PATH/deb1/rootfs" root | cut -c1)" "root's password locked"
+	assert_contains "$(chroot "$T_PATH/deb1/rootfs" passwd -S root)" "root L "
 	# Host keys are made per container and never cached.
 	if cmp -s "$T_PATH/deb1/rootfs/etc/ssh/ssh_host_ed25519_key" \
 		"$T_PATH/deb2/rootfs/etc/ssh/ssh_host_ed25519_key"; then
@@ -203,13 +237,81 @@ ubuntu_via_debian_mirror() {
 	assert_eq "$(cat "$T_WORK/key.pub")" "$(cat "$home/.ssh/authorized_keys")" "authorized key"
 	assert_succeeds chroot "$r" su -s /bin/sh bob -c id
 	assert_contains "$T_OUT" "(sudo)"
+	# bob has the password given; root has none.
+	[[ $(shadow_field "$r" bob) == '$'* ]] || t_fail "bob's password is not a hash"
+	assert_no_passwords "$r" bob
+	[[ ! -e $r/etc/sudoers.d/mgr-bob ]] || t_fail "bob, who has a password, may sudo without it"
 
-	# Defaults from the cache: the user "ubuntu".
+	# Defaults from the cache: the user "ubuntu", with no password (not
+	# "ubuntu"), sudo without one, reached by mgr-attach only.
 	assert_succeeds t_create -n ubu2 -t ubuntu -- --release bookworm --mirror "$MIRROR"
-	assert_contains "$(grep '^sudo:' "$T_PATH/ubu2/rootfs/etc/group")" ubuntu
-	assert_succeeds t_mgr destroy -n ubu1
-	assert_succeeds t_mgr destroy -n ubu2
-	assert_no_leftovers ubu1 ubu2
+	r=$T_PATH/ubu2/rootfs
+	assert_contains "$(grep '^sudo:' "$r/etc/group")" ubuntu
+	assert_no_passwords "$r"
+	assert_eq '!' "$(shadow_field "$r" ubuntu | cut -c1)" "ubuntu's password locked"
+	assert_contains "$(chroot "$r" passwd -S ubuntu)" "ubuntu L "
+	assert_eq "ubuntu ALL=(ALL:ALL) NOPASSWD: ALL" "$(cat "$r/etc/sudoers.d/mgr-ubuntu")"
+	[[ ! -s $r/home/ubuntu/.ssh/authorized_keys ]] || t_fail "ubuntu has ssh keys"
+
+	# A key and no password: "*", which no password matches but which
+	# sshd takes as not locked, so the key logs in.
+	assert_succeeds t_create -n ubu3 -t ubuntu -- --release bookworm --mirror "$MIRROR" \
+		--auth-key "$T_WORK/key.pub"
+	r=$T_PATH/ubu3/rootfs
+	assert_eq '*' "$(shadow_field "$r" ubuntu)" "ubuntu's password with only a key"
+	assert_no_passwords "$r"
+	assert_eq "$(cat "$T_WORK/key.pub")" "$(cat "$r/home/ubuntu/.ssh/authorized_keys")"
+	for name in ubu1 ubu2 ubu3; do
+		assert_succeeds t_mgr destroy -n $name
+	done
+	assert_no_leftovers ubu1 ubu2 ubu3
+}
+
+# debian, which makes no user: root gets the --password or the --auth-key
+# keys, and has no password otherwise.
+debian_root_logins() {
+	local cache r
+	cache=debian/bookworm-$(host_arch)
+	need_mirror_or_cache "$cache"
+	ssh-keygen -q -t ed25519 -N '' -C test@mgr -f "$T_WORK/rootkey" ||
+		t_skip "ssh-keygen is not installed"
+	assert_succeeds t_create -n debpw -t debian -- --password 'a secret'
+	r=$T_PATH/debpw/rootfs
+	[[ $(shadow_field "$r" root) == '$'* ]] || t_fail "root's password is not a hash"
+	assert_no_passwords "$r" root
+	assert_succeeds t_create -n debkey -t debian -- --auth-key "$T_WORK/rootkey.pub"
+	r=$T_PATH/debkey/rootfs
+	assert_eq '*' "$(shadow_field "$r" root)" "root's password with only a key"
+	assert_no_passwords "$r"
+	assert_eq "$(cat "$T_WORK/rootkey.pub")" "$(cat "$r/root/.ssh/authorized_keys")"
+	# A user and no password: both locked.
+	assert_succeeds t_create -n debuser -t debian -- --user carol
+	r=$T_PATH/debuser/rootfs
+	assert_no_passwords "$r"
+	assert_eq '!!' "$(shadow_field "$r" root | cut -c1)$(shadow_field "$r" carol | cut -c1)" \
+		"root and carol locked"
+	for r in debpw debkey debuser; do
+		assert_succeeds t_mgr destroy -n $r
+	done
+	assert_no_leftovers debpw debkey debuser
+}
+
+# busybox: root's empty password serves the console and ttys, which only
+# mgr-console reaches; nothing of the container listens on the network.
+busybox_no_network_login() {
+	assert_succeeds t_mgr create -n bbnet -t busybox -f "$T_LO_CONF"
+	local r=$T_PATH/bbnet/rootfs listening
+	assert_eq "" "$(shadow_field "$r" root)" "root's password"
+	assert_not_contains "$(cat "$r/etc/inittab" "$r/etc/init.d/rcS")" "telnetd"
+	assert_succeeds t_mgr start -n bbnet
+	sleep 1
+	# Listening TCP sockets (state 0A) of the container's network namespace.
+	listening=$(t_mgr attach -n bbnet -- sh -c 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; true' |
+		awk '$4 == "0A"')
+	assert_eq "" "$listening" "listening sockets in the container"
+	assert_succeeds t_mgr stop -n bbnet -k
+	assert_succeeds t_mgr destroy -n bbnet
+	assert_no_leftovers bbnet
 }
 
 t_case "templates print their help" help_output
@@ -218,3 +320,5 @@ t_case "a bad release or mirror fails clearly and leaves nothing" bad_release
 t_case "debian: a second create copies the verified cache, guest set up" debian_from_cache
 t_case "a damaged or half-written cache is never used" damaged_cache
 t_case "ubuntu template against a Debian mirror: user, password, key" ubuntu_via_debian_mirror
+t_case "debian: root has a password or key only when given" debian_root_logins
+t_case "busybox: no login reachable over the network" busybox_no_network_login

@@ -44,9 +44,11 @@ def test_env(running):
               env={"A": "1", "B": "two words"}) == 0
     os.environ["MGRTEST_HOST_VAR"] = "from-host"
     try:
-        assert sh(running, 'test "$MGRTEST_HOST_VAR" = from-host') == 0
+        assert sh(running, 'test -z "$MGRTEST_HOST_VAR"') == 0
         assert sh(running, 'test "$MGRTEST_HOST_VAR" = from-host', env_policy="keep") == 0
         assert sh(running, 'test -z "$MGRTEST_HOST_VAR"', env_policy="clear") == 0
+        assert sh(running, 'test "$MGRTEST_HOST_VAR" = from-host',
+                  keep_env=["MGRTEST_HOST_VAR"]) == 0
         assert sh(running, 'test "$MGRTEST_HOST_VAR" = from-host', env_policy="clear",
                   keep_env=["MGRTEST_HOST_VAR"]) == 0
         assert sh(running, 'test "$FOO" = bar', env_policy="clear", env={"FOO": "bar"}) == 0
@@ -54,6 +56,35 @@ def test_env(running):
         del os.environ["MGRTEST_HOST_VAR"]
     with pytest.raises((ValueError, TypeError)):
         running.attach_wait(["true"], env_policy="sometimes")
+
+
+def attached_env(c, capfd, **kw):
+    """The environment of "env" attached to c, as a dict."""
+    capfd.readouterr()
+    assert c.attach_wait(["env"], **kw) == 0
+    return dict(line.split("=", 1) for line in capfd.readouterr().out.splitlines())
+
+
+def test_default_env_has_nothing_of_ours(running, capfd, monkeypatch):
+    monkeypatch.setenv("MGRTEST_SECRET", "xyz")
+    monkeypatch.setenv("PATH", "/host/only/bin:" + os.environ["PATH"])
+    monkeypatch.setenv("HOME", "/host-home")
+    monkeypatch.setenv("TERM", "xterm-caller")
+    assert attached_env(running, capfd) == {
+        "container": "mgr",
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "TERM": "xterm-caller",
+        "HOME": "/root",
+        "USER": "root",
+        "LOGNAME": "root",
+        "SHELL": "/bin/sh",
+    }
+    kept = attached_env(running, capfd, env_policy="keep")
+    assert kept["MGRTEST_SECRET"] == "xyz"
+    assert kept["HOME"] == "/host-home"
+    assert kept["container"] == "mgr"
+    monkeypatch.delenv("TERM")
+    assert attached_env(running, capfd, uid=1000)["TERM"] == "linux"
 
 
 def test_user_and_cwd(running):

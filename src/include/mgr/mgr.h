@@ -373,12 +373,14 @@ enum {
 };
 
 enum mgr_attach_env {
-	/* The caller's environment without what only makes sense on the host
-	 * (XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS, SSH_AUTH_SOCK, LD_PRELOAD,
-	 * ...); HOME, USER, LOGNAME and SHELL describe the user inside. */
+	/* Nothing of the caller's environment but TERM (else TERM=linux):
+	 * container=mgr, PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:
+	 * /usr/bin:/sbin:/bin, and HOME, USER, LOGNAME and SHELL of the user
+	 * inside (from the container's /etc/passwd; HOME=/ and the others
+	 * unset for a user it does not list); then keep_vars, extra_env. */
 	MGR_ATTACH_ENV_DEFAULT = 0,
-	MGR_ATTACH_ENV_KEEP,  /* the caller's environment unchanged           */
-	MGR_ATTACH_ENV_CLEAR, /* only PATH, TERM, HOME, USER, LOGNAME, SHELL  */
+	MGR_ATTACH_ENV_KEEP,  /* the caller's environment, container=mgr    */
+	MGR_ATTACH_ENV_CLEAR, /* the same as DEFAULT (LXC's name for it)    */
 };
 
 struct mgr_attach_options {
@@ -387,7 +389,7 @@ struct mgr_attach_options {
 	enum mgr_attach_env env_policy;
 	char *const *extra_env; /* "VAR=VALUE" set last (NULL-terminated)       */
 	char *const *keep_vars; /* names of the caller's variables to pass on
-				 * whatever the policy                          */
+				 * whatever the policy (NULL-terminated)        */
 	uid_t uid;             /* (uid_t)-1: root                              */
 	gid_t gid;             /* (gid_t)-1: the user's group from the
 				* container's /etc/passwd, else 0             */
