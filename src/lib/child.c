@@ -34,23 +34,34 @@
 #include "util/fileio.h"
 #include "util/strv.h"
 
-/* Mount the rootfs from its storage (or move in the detached mount the
- * host side made, mnt) onto rootfs.mount (or its own mount point: a dir
- * onto itself) and return an fd for it. */
-static int rootfs_prepare(const struct mgr_conf *conf, const struct storage *s, int mnt,
-			  int sync_fd)
+/* Where the rootfs goes: rootfs.mount, or its own mount point (a dir
+ * onto itself). */
+static const char *rootfs_target(const struct mgr_conf *conf, const struct storage *s)
 {
-	const char *target = conf->rootfs_mount ? conf->rootfs_mount : storage_mount_point(s);
+	return conf->rootfs_mount ? conf->rootfs_mount : storage_mount_point(s);
+}
+
+/* Mount the rootfs from its storage onto its target and return an fd for
+ * it; or move in the detached mount mnt the host side made, onto
+ * target_fd, opened while this process still had the host's ids (the
+ * root of a user namespace may not be able to walk the path). */
+static int rootfs_prepare(const struct mgr_conf *conf, const struct storage *s, int mnt,
+			  int target_fd, int sync_fd)
+{
+	const char *target = rootfs_target(conf, s);
 	int fd, r;
 
-	if (mnt >= 0)
-		r = move_mount(mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
-	else
+	if (mnt >= 0) {
+		r = move_mount(mnt, "", target_fd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0 ? -errno : 0;
+		fd = r < 0 ? -1 : openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
 		r = s->ops->mount(s, target);
+		fd = r < 0 ? -1 : open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (r < 0)
 		return sync_error(sync_fd, r, "Failed to mount the rootfs \"%s\" on \"%s\"",
 				  s->spec, target);
-	fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return sync_error(sync_fd, -errno, "Failed to open the rootfs \"%s\"", target);
 	return fd;
@@ -276,10 +287,16 @@ static int child_setup(const struct child_args *a)
 	const struct mgr_conf *conf = a->c->conf;
 	const char *rootfs = ctx->storage->spec;
 	int fd = a->sync_fd, r;
-	_cleanup_close_ int rootfd = -1;
+	_cleanup_close_ int rootfd = -1, target_fd = -1;
 	char err[400] = "";
 	char **env;
 
+	if (ctx->rootfs_mnt >= 0) {
+		target_fd = open(rootfs_target(conf, ctx->storage), O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (target_fd < 0)
+			return sync_error(fd, -errno, "Failed to open the rootfs mount point \"%s\"",
+					  rootfs_target(conf, ctx->storage));
+	}
 	if (a->clone_flags & CLONE_NEWUSER) {
 		r = userns_enter_root(fd);
 		if (r < 0)
@@ -290,7 +307,7 @@ static int child_setup(const struct child_args *a)
 	r = child_hooks_run(ctx, CONF_HOOK_PRE_MOUNT, fd);
 	if (r < 0)
 		return r;
-	rootfd = rootfs_prepare(conf, ctx->storage, ctx->rootfs_mnt, fd);
+	rootfd = rootfs_prepare(conf, ctx->storage, ctx->rootfs_mnt, target_fd, fd);
 	if (rootfd < 0)
 		return rootfd;
 	/* The device rules may come now: a loop or LVM rootfs is open. */

@@ -104,6 +104,18 @@ static int mount_sys(int rootfd, unsigned flags, char *err, size_t errlen)
 
 	r = mount_beneath(rootfd, "sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
 			  BENEATH_CREATE_DIR);
+	/* A user namespace that shares a network namespace it does not own
+	 * (the host's) may not make a sysfs: the host's, bound read-only,
+	 * whose files its root does not own. */
+	if (r == -EPERM) {
+		r = mount_beneath(rootfd, "/sys", "sys", NULL, MS_BIND | MS_REC, NULL,
+				  BENEATH_CREATE_DIR);
+		if (r == 0)
+			r = remount(rootfd, "sys", true);
+		if (r < 0)
+			snprintf(err, errlen, "Failed to mount sysfs: %s", strerror(-r));
+		return r;
+	}
 	if (r == 0 && (flags & MOUNT_AUTO_SYS_MIXED))
 		/* The network devices stay writable: a mount of their own. */
 		r = bind_self(rootfd, "sys/devices/virtual/net", false);

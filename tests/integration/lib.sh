@@ -81,12 +81,15 @@ t_mgr() {
 	"mgr-$tool" -P "$T_PATH" "$@"
 }
 
-# t_ct_with NAME KEY=VALUE...: a busybox container with only a loopback
-# and the config lines mgr.KEY = VALUE.
+# t_ct_with [--privileged] NAME KEY=VALUE...: a busybox container with
+# only a loopback and the config lines mgr.KEY = VALUE; unprivileged (the
+# default) unless --privileged.
 t_ct_with() {
-	local name=$1 kv
+	local opts=() name kv
+	[[ $1 != --privileged ]] || { opts=(--privileged); shift; }
+	name=$1
 	shift
-	assert_succeeds t_mgr create -n "$name" -t busybox -f "$T_LO_CONF"
+	assert_succeeds t_mgr create -n "$name" -t busybox -f "$T_LO_CONF" "${opts[@]}"
 	for kv in "$@"; do
 		echo "mgr.${kv%%=*} = ${kv#*=}" >>"$T_PATH/$name/config"
 	done

@@ -172,6 +172,9 @@ mount_entries_and_caps() {
 	mgr.sysctl.net.ipv4.ip_forward = 1
 	mgr.prlimit.nofile = 1000:2000
 	EOF2
+	# The container's root, an ordinary user on the host, walks the path
+	# to the bind mount's source.
+	chmod 755 "$T_WORK"
 	assert_succeeds t_mgr start -n mnt
 	local pid
 	pid=$(t_mgr info -n mnt -p -H)

@@ -142,7 +142,9 @@ devices_bind() {
 	node=$(readlink -f "/dev/block/$disk" 2>/dev/null) || true
 	[[ -b $node ]] || node=/dev/$(basename "$(readlink -f "/sys/dev/block/$disk")")
 	[[ -b $node ]] || t_skip "no node for the host's disk $disk"
-	t_ct_with devbind "mount.entry=$node dev/hostdisk none bind,create=file 0 0"
+	# Privileged: the device rules alone stand between it and the disk (in
+	# a user namespace the node's owner, the host's root, refuses first).
+	t_ct_with --privileged devbind "mount.entry=$node dev/hostdisk none bind,create=file 0 0"
 	assert_succeeds t_mgr start -n devbind
 	assert_fails -e "Operation not permitted" inside devbind 'head -c 1 /dev/hostdisk'
 	assert_succeeds t_mgr stop -n devbind -k
@@ -263,7 +265,8 @@ io() {
 	# shellcheck disable=SC2064 # $loop is local: expanded now
 	trap "losetup -d '$loop' 2>/dev/null" EXIT
 	majmin=$(lsblk -dno MAJ:MIN "$loop" | tr -d ' ')
-	t_ct_with io "limits.io.read_bps=$loop 1M" "cgroup.devices.allow=b $majmin r" \
+	# Privileged, to read the host's device node.
+	t_ct_with --privileged io "limits.io.read_bps=$loop 1M" "cgroup.devices.allow=b $majmin r" \
 		"mount.entry=$loop dev/disk none bind,create=file 0 0"
 	assert_succeeds t_mgr start -n io
 	if [[ $V2 == yes ]]; then

@@ -12,6 +12,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -108,10 +110,35 @@ static int overlay_open_mount(const struct storage *s)
 	return fs < 0 ? fs : storage_fs_mount(fs);
 }
 
+/* Take the filesystem ids of the owner of path (as an idmapped mount
+ * shows it: the container's root), keeping every capability.  The
+ * overlay does its own work (its work directory, copy-up) as the process
+ * that made it, whose ids must map through the idmapped upper. */
+static int fsids_take(const char *path)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	(void)setfsgid(st.st_gid);
+	(void)setfsuid(st.st_uid);
+	if ((gid_t)setfsgid(-1) != st.st_gid || (uid_t)setfsuid(-1) != st.st_uid)
+		return -EPERM;
+	/* A change of fsuid from 0 cleared the file capabilities. */
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(d); i++)
+		d[i].effective = d[i].permitted;
+	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
 /* In a private mount namespace: idmapped mounts of the lower and of the
  * directory holding upper and work (they must share a mount) over the
- * same paths, and the overlay of those.  An overlay cannot be idmapped
- * itself, but its layers can. */
+ * same paths, and the overlay of those, made with the ids of the
+ * container's root.  An overlay cannot be idmapped itself, but its layers
+ * can. */
 static int overlay_idmapped_in_private_ns(const struct storage *s, int userns_fd)
 {
 	const char *layers[] = { s->src, s->upper };
@@ -137,7 +164,8 @@ static int overlay_idmapped_in_private_ns(const struct storage *s, int userns_fd
 		if (move_mount(mnt, "", AT_FDCWD, layers[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return -errno;
 	}
-	return overlay_open_mount(s);
+	r = fsids_take(upper_dir);
+	return r < 0 ? r : overlay_open_mount(s);
 }
 
 /* The helper process makes it; the mount outlives its namespace. */
