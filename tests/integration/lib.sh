@@ -45,6 +45,18 @@ if [[ -z ${MGR_SUBUID_FILE:-} ]]; then
 	export MGR_SUBUID_FILE=$T_WORK/subid MGR_SUBGID_FILE=$T_WORK/subid
 fi
 
+# t_use_test_cache: the distribution templates keep their rootfs caches in
+# $MGR_TEST_CACHE, shared by a tests/run run (a directory of this file's
+# own, removed at its end, when the file runs alone).
+t_use_test_cache() {
+	if [[ -z ${MGR_TEST_CACHE:-} ]]; then
+		MGR_TEST_CACHE=$(mktemp -d /tmp/mgrtest-cache.XXXXXX) || exit 1
+		trap 'rm -rf --one-file-system "$MGR_TEST_CACHE"; t_exit' EXIT
+	fi
+	mkdir -p "$MGR_TEST_CACHE"
+	export MGR_TEST_CACHE MGR_CACHE_PATH=$MGR_TEST_CACHE
+}
+
 # For a container that must have only a loopback, whatever default.conf
 # gives: t_mgr create ... -f "$T_LO_CONF".
 T_LO_CONF=$T_WORK/loopback-only.conf

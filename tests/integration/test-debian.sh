@@ -10,11 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/terminal.sh"
 
-if [[ -z ${MGR_TEST_CACHE:-} ]]; then
-	MGR_TEST_CACHE=$(mktemp -d /tmp/mgrtest-cache.XXXXXX) || exit 1
-	trap 'rm -rf --one-file-system "$MGR_TEST_CACHE"; t_exit' EXIT
-fi
-export MGR_CACHE_PATH=$MGR_TEST_CACHE
+t_use_test_cache
 
 # A Debian container NAME with a user "op" (password "op"), its console
 # logged to $T_WORK/NAME.console.

@@ -10,6 +10,9 @@
 T_BUILDDIR=$(dirname "$(command -v mgr-attach)")
 T_PROBE=$T_BUILDDIR/tests/integration/probe/mgr-probe
 
+# The Debian and Ubuntu guests come from the run's cache.
+t_use_test_cache
+
 # Unprivileged containers take their ids from the test's own files.
 export MGR_SUBUID_FILE=$T_WORK/subuid MGR_SUBGID_FILE=$T_WORK/subgid
 echo "root:4000000:1000000" | tee "$MGR_SUBUID_FILE" >"$MGR_SUBGID_FILE"
@@ -22,7 +25,13 @@ esc_ct() {
 	shift
 	[[ $# -gt 0 ]] || set -- -t busybox
 	assert_succeeds t_mgr create -n "$name" "$@"
-	install -m 0755 "$T_PROBE" "$T_PATH/$name/rootfs/mgr-probe"
+	# Bound in read-only, whatever the storage (a loop image too), from a
+	# place the container's root may walk to.
+	mkdir -p "$T_WORK/probe"
+	install -m 0755 "$T_PROBE" "$T_WORK/probe/mgr-probe"
+	chmod 755 "$T_WORK" "$T_WORK/probe"
+	echo "mgr.mount.entry = $T_WORK/probe/mgr-probe mgr-probe none bind,ro,create=file 0 0" \
+		>>"$T_PATH/$name/config"
 	assert_succeeds t_mgr start -n "$name"
 	assert_succeeds t_mgr wait -n "$name" -s RUNNING -t 10
 }
@@ -304,6 +313,11 @@ loop_container() {
 	assert_user_namespace esc-loop
 }
 
+stop_loop_container() {
+	assert_succeeds t_mgr stop -n esc-loop -k
+	assert_no_leftovers esc-loop
+}
+
 # A Debian guest made the default way (from the cache test-debian filled,
 # or downloaded now).
 debian_container() {
@@ -311,12 +325,18 @@ debian_container() {
 	assert_user_namespace esc-deb
 }
 
-# An Ubuntu guest needs the Ubuntu archive: only where a mirror is given.
+# A guest of the ubuntu template made the default way: from the Ubuntu
+# archive where MGR_TEST_UBUNTU_MIRROR names one, else (as test-templates
+# does) the template's own code over Debian bookworm.
 ubuntu_container() {
-	[[ -n ${MGR_TEST_UBUNTU_MIRROR:-} ]] ||
-		t_skip "no Ubuntu archive can be reached here (set MGR_TEST_UBUNTU_MIRROR to a mirror to build an Ubuntu guest)"
-	esc_ct esc-ubu -t ubuntu -- --mirror "$MGR_TEST_UBUNTU_MIRROR"
+	if [[ -n ${MGR_TEST_UBUNTU_MIRROR:-} ]]; then
+		esc_ct esc-ubu -t ubuntu -- --mirror "$MGR_TEST_UBUNTU_MIRROR"
+	else
+		esc_ct esc-ubu -t ubuntu -- --release bookworm --mirror http://deb.debian.org/debian
+	fi
 	assert_user_namespace esc-ubu
+	# The template's default user has no password to log in with.
+	assert_eq '!' "$(t_mgr attach -n esc-ubu -- awk -F: '$1 == "ubuntu" { print substr($2, 1, 1) }' /etc/shadow)"
 }
 
 # A privileged container (on request): the documented exceptions skip.
@@ -400,9 +420,10 @@ t_case "busybox containers made the default way, with the probe" default_contain
 escape_probes esc-default esc-peer
 t_case "a default busybox container on a loop device, with the probe" loop_container
 escape_probes esc-loop esc-peer
+t_case "esc-loop stops and its loop device goes" stop_loop_container
 t_case "a Debian guest made the default way, with the probe" debian_container
 escape_probes esc-deb esc-peer
-t_case "an Ubuntu guest made the default way, with the probe" ubuntu_container
+t_case "a guest of the ubuntu template made the default way, with the probe" ubuntu_container
 [[ ! -d $T_PATH/esc-ubu ]] || escape_probes esc-ubu esc-peer
 t_case "a privileged busybox container (on request), with the probe" privileged_container
 escape_probes esc-priv esc-peer

@@ -16,12 +16,7 @@
 
 TPL_DIR=${MGR_TEMPLATE_DIR:-/usr/share/mgr/templates}
 MIRROR=http://deb.debian.org/debian
-if [[ -z ${MGR_TEST_CACHE:-} ]]; then
-	MGR_TEST_CACHE=$(mktemp -d /tmp/mgrtest-cache.XXXXXX) || exit 1
-	trap 'rm -rf --one-file-system "$MGR_TEST_CACHE"; t_exit' EXIT
-fi
-mkdir -p "$MGR_TEST_CACHE"
-export MGR_TEST_CACHE
+t_use_test_cache
 
 # t_create ARGS...: t_mgr create with the shared cache.
 t_create() {
