@@ -16,6 +16,7 @@
 
 #include "container.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "storage/storage.h"
 #include "util/exec.h"
 #include "util/fileio.h"
@@ -189,6 +190,17 @@ static int config_check(struct mgr_container *c, const char *text, struct config
 		return container_error_msg(c, r, err.message[0] ? err.message : strerror(-r));
 	ret->maps = conf->n_idmaps > 0 || conf->idmap_auto;
 	ret->privileged = conf->privileged == 1;
+	/* Maps given by hand must not be another container's. */
+	if (conf->n_idmaps > 0) {
+		char why[512];
+
+		r = idmap_range_shared(c->path, conf->idmaps, conf->n_idmaps, why, sizeof(why));
+		if (r > 0)
+			return container_error_msg(c, -EEXIST, why);
+		if (r < 0)
+			return container_error(c, r, "Failed to read the maps of the containers in "
+						     "\"%s\"", c->path);
+	}
 	return 0;
 }
 

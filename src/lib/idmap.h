@@ -50,6 +50,10 @@ bool idmap_subid_allows(const char *file, unsigned long hostid, unsigned long ra
 
 int idmap_pick_range(const char *container_path, unsigned long size, unsigned long *ret_base,
 		     char *why, size_t whylen);
+/* 1 when a container under container_path maps some of the host ids of v
+ * (why then names it and the ids), 0 when none does, or -errno. */
+int idmap_range_shared(const char *container_path, const struct conf_idmap *v, size_t n,
+		       char *why, size_t whylen);
 
 /*
  * Give every file under rootfd (not crossing into other filesystems) the

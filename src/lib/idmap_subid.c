@@ -74,8 +74,11 @@ static int subid_read(const char *path, struct spans *ret)
 	return 0;
 }
 
-/* The host ranges every container under path maps. */
-static int used_read(const char *path, struct spans *ret)
+/* fn(name, conf, arg) for each container under path whose config reads;
+ * a non-zero return of fn ends the walk and is returned. */
+static int containers_foreach(const char *path,
+			      int (*fn)(const char *name, const struct mgr_conf *conf, void *arg),
+			      void *arg)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -99,10 +102,72 @@ static int used_read(const char *path, struct spans *ret)
 		}
 		if (conf_read_file(conf, file, &err) < 0)
 			continue; /* not a container, or one that cannot start anyway */
-		for (size_t i = 0; i < conf->n_idmaps && r == 0; i++)
-			r = spans_add(ret, conf->idmaps[i].hostid, conf->idmaps[i].range);
+		r = fn(de->d_name, conf, arg);
 	}
 	closedir(d);
+	return r;
+}
+
+static int used_add(const char *name, const struct mgr_conf *conf, void *arg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < conf->n_idmaps && r == 0; i++)
+		r = spans_add(arg, conf->idmaps[i].hostid, conf->idmaps[i].range);
+	return r;
+}
+
+/* The host ranges every container under path maps. */
+static int used_read(const char *path, struct spans *ret)
+{
+	return containers_foreach(path, used_add, ret);
+}
+
+struct overlap_find {
+	const struct conf_idmap *v;
+	size_t n;
+	char *name;
+	unsigned long start, count;
+};
+
+static int overlap_check(const char *name, const struct conf_idmap *v, size_t n,
+			 const struct mgr_conf *conf, struct overlap_find *f)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < conf->n_idmaps; j++) {
+			const struct conf_idmap *a = &v[i], *b = &conf->idmaps[j];
+
+			if (a->type != b->type || a->hostid >= b->hostid + b->range ||
+			    b->hostid >= a->hostid + a->range)
+				continue;
+			f->name = strdup(name);
+			f->start = a->hostid;
+			f->count = a->range;
+			return f->name ? 1 : -ENOMEM;
+		}
+	return 0;
+}
+
+static int overlap_one(const char *name, const struct mgr_conf *conf, void *arg)
+{
+	struct overlap_find *f = arg;
+
+	return overlap_check(name, f->v, f->n, conf, f);
+}
+
+int idmap_range_shared(const char *container_path, const struct conf_idmap *v, size_t n,
+		       char *why, size_t whylen)
+{
+	struct overlap_find f = { .v = v, .n = n };
+	int r = containers_foreach(container_path, overlap_one, &f);
+
+	if (r > 0)
+		snprintf(why, whylen,
+			 "The host ids %lu-%lu that mgr.idmap gives the container are mapped by "
+			 "container \"%s\" too, whose root would own its files: give it a range of "
+			 "its own, or no mgr.idmap line (a free range is picked)",
+			 f.start, f.start + f.count - 1, f.name);
+	free(f.name);
 	return r;
 }
 

@@ -39,6 +39,11 @@ static int userns_rootfs_check(struct mgr_container *c, const struct storage *s)
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
+	if (c->conf->rootfs_idmapped == 1 && geteuid() != 0)
+		return container_error(c, -EPERM,
+				       "The rootfs \"%s\" is to be mounted idmapped "
+				       "(mgr.rootfs.idmapped = 1), which only root can do",
+				       s->spec);
 	if (storage_is_block(s) && geteuid() != 0)
 		return container_error(c, -EOPNOTSUPP,
 				       "The rootfs \"%s\" is a filesystem on a block device, which only "

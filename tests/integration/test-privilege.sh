@@ -94,7 +94,7 @@ privileged_on_request() {
 }
 
 contradictions_refused() {
-	printf 'mgr.net.0.type = empty\nmgr.idmap = u 0 6000000 65536\nmgr.idmap = g 0 6000000 65536\n' \
+	printf 'mgr.net.0.type = empty\nmgr.idmap = u 0 15000000 65536\nmgr.idmap = g 0 15000000 65536\n' \
 		>"$T_WORK/maps.conf"
 	assert_fails -e "mgr.privileged = 1 or --privileged) but the config gives it a user namespace" \
 		t_mgr create -n x1 -t busybox -f "$T_WORK/maps.conf" --privileged
@@ -102,10 +102,19 @@ contradictions_refused() {
 	assert_fails -e "cannot be both privileged and unprivileged" \
 		t_mgr create -n x2 -t busybox -f "$T_LO_CONF" --privileged -U
 	[[ ! -e $T_PATH/x2 ]] || t_fail "a refused create left $T_PATH/x2"
+	# A range another container maps already.
+	assert_succeeds t_mgr create -n x4 -t busybox -f "$T_LO_CONF"
+	local taken
+	taken=$(host_root x4)
+	printf 'mgr.net.0.type = empty\nmgr.idmap = u 0 %s 65536\nmgr.idmap = g 0 %s 65536\n' \
+		"$taken" "$taken" >"$T_WORK/taken.conf"
+	assert_fails -e "are mapped by container \"x4\" too" \
+		t_mgr create -n x5 -t busybox -f "$T_WORK/taken.conf"
+	[[ ! -e $T_PATH/x5 ]] || t_fail "a refused create left $T_PATH/x5"
 	printf 'mgr.privileged = 2\n' >"$T_WORK/bad.conf"
 	assert_fails -e "mgr.privileged" t_mgr create -n x3 -t busybox -f "$T_WORK/bad.conf"
 	[[ ! -e $T_PATH/x3 ]] || t_fail "a refused create left $T_PATH/x3"
-	assert_no_leftovers x1 x2 x3
+	assert_no_leftovers x1 x2 x3 x4 x5
 }
 
 no_subordinate_ids() {

@@ -74,8 +74,12 @@ lv_cat() {
 }
 
 # start_write NAME TEXT: start NAME, write TEXT to /file in it, stop it.
+# Made the default way, it is unprivileged: the host side mounted its LV
+# (idmapped) and its root is not the host's.
 start_write() {
 	assert_succeeds t_mgr start -n "$1"
+	[[ $(awk '/^Uid:/{print $2}' "/proc/$(t_mgr info -n "$1" -p -H)/status") -ne 0 ]] ||
+		t_fail "$1 runs as the host's root"
 	in_ct "$1" sh -c "echo $2 >/file"
 	assert_succeeds t_mgr stop -n "$1"
 }
