@@ -197,8 +197,38 @@ _public_ int mgr_wait(struct mgr_container *c, unsigned state_mask, int timeout,
 	return r;
 }
 
+/* After the reboot signal: until a new init runs (not old_pid), or the
+ * container stopped, or timeout seconds (< 0: no end) went by. */
+static int reboot_wait(struct mgr_container *c, pid_t old_pid, int timeout)
+{
+	struct timespec start, now;
+	enum mgr_state state;
+	pid_t pid;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		r = mgr_get_state(c, &state);
+		if (r < 0)
+			return r;
+		if (state == MGR_STOPPED)
+			return container_error(c, -ECHILD, "\"%s\" stopped instead of rebooting",
+					       c->name);
+		if (state == MGR_RUNNING && mgr_get_init_pid(c, &pid) == 0 && pid != old_pid)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (timeout >= 0 && now.tv_sec - start.tv_sec >= timeout)
+			return container_error(c, -ETIMEDOUT,
+					       "\"%s\" was not running again within %d s of the reboot "
+					       "signal",
+					       c->name, timeout);
+		usleep(20 * 1000);
+	}
+}
+
 _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int timeout, bool nowait)
 {
+	pid_t old_pid = 0;
 	struct cmd_req req = { .cmd = CMD_STOP };
 	struct cmd_rsp rsp;
 	enum mgr_state state;
@@ -213,6 +243,9 @@ _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int time
 	if (mode == MGR_STOP_KILL || (mode == MGR_STOP_CLEAN && timeout == 0))
 		req.cmd = CMD_KILL;
 	else if (mode == MGR_STOP_REBOOT) {
+		r = mgr_get_init_pid(c, &old_pid);
+		if (r < 0)
+			return r == -ESRCH ? container_error(c, r, "\"%s\" is not running", c->name) : r;
 		req.cmd = CMD_REBOOT;
 		req.arg = c->conf && c->conf->signal_reboot ? c->conf->signal_reboot : SIGINT;
 	} else
@@ -223,8 +256,10 @@ _public_ int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int time
 		return 0; /* it stopped by itself meanwhile */
 	if (r < 0 || rsp.ret < 0)
 		return container_error(c, r < 0 ? r : rsp.ret, "Failed to stop \"%s\"", c->name);
-	if (nowait || mode == MGR_STOP_REBOOT)
+	if (nowait || (mode == MGR_STOP_REBOOT && timeout == 0))
 		return 0;
+	if (mode == MGR_STOP_REBOOT)
+		return reboot_wait(c, old_pid, timeout);
 
 	r = mgr_wait(c, MGR_STATE_BIT(MGR_STOPPED), timeout, NULL);
 	if (r != -ETIMEDOUT)

@@ -14,10 +14,11 @@ static void help(void)
 	       "\n"
 	       "Options:\n"
 	       "  -t, --timeout=SECONDS    how long to wait for a clean stop before\n"
-	       "                           killing; -1 waits forever, 0 kills at once\n"
-	       "                           (default: 60)\n"
+	       "                           killing (with -r: for it to run again); -1\n"
+	       "                           waits forever, 0 kills at once (default: 60)\n"
 	       "  -k, --kill               kill every process of the container at once\n"
-	       "  -r, --reboot             send the reboot signal instead of halting\n"
+	       "  -r, --reboot             send the reboot signal instead of halting, and\n"
+	       "                           wait until it is RUNNING again with a new init\n"
 	       "  -W, --nowait             send the signal and return without waiting\n");
 	tool_help_common(true, false);
 }

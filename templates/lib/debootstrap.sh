@@ -9,6 +9,7 @@
 #                        (DIST.common.conf)
 #   DIST_NAME            for messages: "Debian"
 #   DEFAULT_RELEASE      release built without --release
+#   DEFAULT_RELEASE_WHAT what it is, for --help ("Debian 13, the current stable")
 #   DEFAULT_COMPONENTS   archive components, comma separated
 #   FALLBACK_SCRIPT      debootstrap script for releases newer than the
 #                        installed debootstrap knows (sid, gutsy)
@@ -103,7 +104,7 @@ release downloads it into a cache (\$MGR_CACHE_PATH, default
 /var/cache/mgr); later creates copy the cache after checking its SHA-256.
 
 Options (after "--" on the mgr-create command line):
-  -r, --release=NAME   release to install (default: $DEFAULT_RELEASE)
+  -r, --release=NAME   release to install (default: $DEFAULT_RELEASE, $DEFAULT_RELEASE_WHAT)
   -a, --arch=ARCH      Debian architecture name (default: this host's,
                        $(host_arch))
       --mirror=URL     archive mirror (default: $(dist_mirror "$(host_arch)"))

@@ -91,16 +91,26 @@ reboot() {
 	local pid1 pid2
 	pid1=$(t_mgr info -n reb -p -H)
 	assert_succeeds t_mgr stop -n reb -r
-	# The old init goes, a new one comes.
-	for _ in $(seq 100); do
-		pid2=$(t_mgr info -n reb -p -H 2>/dev/null || true)
-		[[ -n $pid2 && $pid2 != "$pid1" ]] && break
+	# mgr-stop -r returns once a new init runs: the next command needs
+	# no wait of its own.
+	assert_eq RUNNING "$(t_mgr info -n reb -s -H)"
+	pid2=$(t_mgr info -n reb -p -H)
+	[[ -n $pid2 && $pid2 != "$pid1" ]] || t_fail "no new init when mgr-stop -r returned"
+	assert_eq reb "$(in_ct reb hostname)"
+	# -W: the signal only; the new init comes later.
+	assert_succeeds t_mgr stop -n reb -r -W
+	for _ in $(seq 150); do
+		pid1=$(t_mgr info -n reb -p -H 2>/dev/null || true)
+		[[ -n $pid1 && $pid1 != "$pid2" ]] && break
 		sleep 0.1
 	done
-	[[ -n $pid2 && $pid2 != "$pid1" ]] || t_fail "no new init after reboot"
-	assert_succeeds t_mgr wait -n reb -s RUNNING -t 10
-	assert_eq reb "$(in_ct reb hostname)"
+	[[ -n $pid1 && $pid1 != "$pid2" ]] || t_fail "no new init after mgr-stop -r -W"
+	# A container whose reboot signal halts it: -r says it stopped.
 	assert_succeeds t_mgr stop -n reb -k
+	echo "mgr.signal.reboot = SIGUSR1" >>"$T_PATH/reb/config"
+	assert_succeeds t_mgr start -n reb
+	assert_fails -e "stopped instead of rebooting" t_mgr stop -n reb -r -t 10
+	assert_eq STOPPED "$(t_mgr info -n reb -s -H)"
 	assert_no_leftovers reb
 }
 

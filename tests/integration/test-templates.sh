@@ -52,9 +52,9 @@ help_output() {
 		assert_contains "$T_OUT" "--flush-cache"
 	done
 	assert_succeeds "$TPL_DIR/mgr-debian" -h
-	assert_contains "$T_OUT" "default: bookworm"
+	assert_contains "$T_OUT" "default: trixie"
 	assert_succeeds "$TPL_DIR/mgr-ubuntu" --help
-	assert_contains "$T_OUT" "default: noble"
+	assert_contains "$T_OUT" "default: resolute"
 	assert_contains "$T_OUT" '"ubuntu"'
 	# What logs in by default, and how to change it.
 	for t in debian ubuntu; do
@@ -144,7 +144,7 @@ assert_no_passwords() {
 
 debian_from_cache() {
 	local cache start took
-	cache=debian/bookworm-$(host_arch)
+	cache=debian/trixie-$(host_arch)
 	need_mirror_or_cache "$cache"
 	# First create: fills the cache unless an earlier run did.
 	assert_succeeds t_create -n deb1 -t debian
@@ -195,7 +195,7 @@ debian_from_cache() {
 # be reached, so it fails) and the bad tree is gone.
 damaged_cache() {
 	local cache scratch=$T_WORK/cache
-	cache=debian/bookworm-$(host_arch)
+	cache=debian/trixie-$(host_arch)
 	[[ -f $MGR_TEST_CACHE/$cache/rootfs.sum ]] || t_skip "nothing cached (the create case did not run)"
 	mkdir -p "$scratch/debian"
 	cp -a --reflink=auto "$MGR_TEST_CACHE/$cache" "$scratch/debian/"
@@ -266,7 +266,7 @@ ubuntu_via_debian_mirror() {
 # keys, and has no password otherwise.
 debian_root_logins() {
 	local cache r
-	cache=debian/bookworm-$(host_arch)
+	cache=debian/trixie-$(host_arch)
 	need_mirror_or_cache "$cache"
 	ssh-keygen -q -t ed25519 -N '' -C test@mgr -f "$T_WORK/rootkey" ||
 		t_skip "ssh-keygen is not installed"

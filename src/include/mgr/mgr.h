@@ -222,10 +222,13 @@ int mgr_start(struct mgr_container *c, const struct mgr_start_options *opts);
 enum mgr_stop_mode {
 	MGR_STOP_CLEAN = 0, /* halt signal, wait timeout, then kill          */
 	MGR_STOP_KILL,      /* SIGKILL everything at once                    */
-	MGR_STOP_REBOOT,    /* reboot signal                                 */
+	MGR_STOP_REBOOT,    /* reboot signal, wait until a new init runs     */
 };
 /* timeout < 0: wait forever for a clean stop; 0 with CLEAN: kill at once.
- * nowait: only send the signal, do not wait for the result. */
+ * REBOOT waits (timeout seconds, < 0 forever) until the container is
+ * RUNNING with a new init: -ETIMEDOUT when it is not, -ECHILD when it
+ * stopped instead.  nowait: only send the signal, do not wait for the
+ * result. */
 int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int timeout, bool nowait);
 
 /* Current state (STOPPED when no monitor answers). */
