@@ -311,6 +311,10 @@ static int attach_target(struct attach_ctx *a)
 	 * someone froze the cgroup behind the monitor's back. */
 	if (cgroup_is_frozen(a->cg))
 		return container_error_msg(c, -EBUSY, "The container's cgroup is frozen");
+	/* Init's cgroup, a leaf where the container's is not. */
+	r = cgroup_follow(a->cg, a->init_pid);
+	if (r < 0)
+		return container_error(c, r, "Failed to read the cgroup of init of \"%s\"", c->name);
 	return 0;
 }
 

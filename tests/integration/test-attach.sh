@@ -231,6 +231,27 @@ namespaces() {
 }
 
 # The host pids of the processes in the container's pids cgroup.
+# As a guest's systemd does: init moves itself into a cgroup of its own
+# below the container's (init.scope), in every hierarchy; on cgroup2 with
+# controllers enabled the container's cgroup then takes no process.  An
+# attached command goes where init is, and never above the container.
+joins_init_cgroup() {
+	running_ct leaf
+	local dir cg
+	assert_succeeds t_mgr attach -n leaf -- sh -c '
+		for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+			[ -w "$d/cgroup.procs" ] || continue
+			mkdir -p "$d/init.scope" && echo 1 > "$d/init.scope/cgroup.procs"
+		done'
+	cg=$(t_mgr attach -n leaf -- cat /proc/self/cgroup)
+	assert_contains "$cg" "/init.scope"
+	# (Not every hierarchy takes it: a new cpuset has no CPUs.)
+	assert_eq "$(t_mgr attach -n leaf -- cat /proc/1/cgroup)" "$cg" "init's cgroups and the command's"
+	# Seen from the host, below the container's own.
+	assert_contains "$(cat "/proc/$(t_mgr info -n leaf -p -H)/cgroup")" "mgr.payload.leaf/init.scope"
+	stop_ct leaf
+}
+
 cgroup_procs() {
 	cat /sys/fs/cgroup/pids/mgr.payload."$1"/cgroup.procs 2>/dev/null ||
 		cat /sys/fs/cgroup/mgr.payload."$1"/cgroup.procs
@@ -410,6 +431,7 @@ t_case "mgr-attach -u, -g and --cwd" identity
 t_case "mgr-attach joins the namespaces asked for" namespaces
 t_case "the attached command shows inside and leaves nothing" visible_inside
 t_case "mgr-attach applies the container's bounding set unless -e" capabilities
+t_case "mgr-attach joins init's cgroup, a leaf below the container's" joins_init_cgroup
 t_case "mgr-attach refuses stopped, undefined and frozen containers" refusals
 t_case "mgr-attach in a terminal: a pty inside the container" interactive
 t_case "mgr-attach killed in a terminal restores it" interactive_killed

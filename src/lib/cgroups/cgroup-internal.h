@@ -151,6 +151,8 @@ int cgroup_mount_hierarchy(struct cgroup *cg, size_t i, int parent_fd, const cha
 /* ---- delegation.c */
 /* The directory of the caller's own cgroup in hierarchy h. */
 int cgroup_own_dir(const struct cgroup_hierarchy *h, char **ret);
+/* The same for process pid (0: the caller). */
+int cgroup_dir_of(const struct cgroup_hierarchy *h, pid_t pid, char **ret);
 
 /* ---- freezer.c */
 /* Apply MGR_CGROUP_FREEZER to cg->freezer (-1: use cgroup.freeze). */

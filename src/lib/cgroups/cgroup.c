@@ -154,6 +154,26 @@ int cgroup_open(const char *name, struct cgroup **ret)
 	return -ENOENT;
 }
 
+int cgroup_follow(struct cgroup *cg, pid_t pid)
+{
+	for (size_t i = 0; i < cg->host->n_hier; i++) {
+		_cleanup_free_ char *dir = NULL;
+		size_t n = strlen(cg->paths[i]);
+		int r = cgroup_dir_of(&cg->host->hier[i], pid, &dir);
+
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		/* Only below the container's own, never out of it. */
+		if (strncmp(dir, cg->paths[i], n) != 0 || dir[n] != '/' || strstr(dir + n, "/.."))
+			continue;
+		free(cg->paths[i]);
+		cg->paths[i] = TAKE_PTR(dir);
+	}
+	return 0;
+}
+
 int cgroup_attach(struct cgroup *cg, pid_t pid)
 {
 	return cg->ops->attach(cg, pid);

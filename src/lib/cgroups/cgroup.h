@@ -41,6 +41,12 @@ int cgroup_create_finish(struct cgroup *cg);
 int cgroup_open(const char *name, struct cgroup **ret);
 void cgroup_free(struct cgroup *cg);
 
+/* Point cg, in each hierarchy, at the cgroup process pid is in where that
+ * is below the container's own: where an attached process joins init (a
+ * guest's systemd keeps itself in init.scope and enables controllers in
+ * the container's cgroup, which on cgroup2 then takes no process).  Only
+ * for entering: not for limits, freezing or removal. */
+int cgroup_follow(struct cgroup *cg, pid_t pid);
 /* Move pid into the container's cgroup in every hierarchy. */
 int cgroup_attach(struct cgroup *cg, pid_t pid);
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Whether a user other than root has a cgroup of its own to put
- * containers in, in every hierarchy of the host. */
+/* Which cgroup a process is in, and whether a user other than root has a
+ * cgroup of its own to put containers in, in every hierarchy of the host. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include "util/macro.h"
 #include "util/strv.h"
 
-/* The caller's cgroup in hierarchy h, from /proc/self/cgroup's lines
+/* A process's cgroup in hierarchy h, from /proc/PID/cgroup's lines
  * "ID:CONTROLLERS:PATH" ("0::PATH" for cgroup2). */
 static const char *own_cgroup(const struct cgroup_hierarchy *h, char *text)
 {
@@ -42,12 +42,18 @@ static const char *own_cgroup(const struct cgroup_hierarchy *h, char *text)
 	return NULL;
 }
 
-int cgroup_own_dir(const struct cgroup_hierarchy *h, char **ret)
+int cgroup_dir_of(const struct cgroup_hierarchy *h, pid_t pid, char **ret)
 {
 	_cleanup_free_ char *text = NULL;
 	const char *own;
-	int r = read_file("/proc/self/cgroup", &text, NULL);
+	char file[64];
+	int r;
 
+	if (pid > 0)
+		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/cgroup");
+	r = read_file(file, &text, NULL);
 	if (r < 0)
 		return r;
 	own = own_cgroup(h, text);
@@ -55,6 +61,11 @@ int cgroup_own_dir(const struct cgroup_hierarchy *h, char **ret)
 		return -ENOENT;
 	*ret = path_join(h->mount, own);
 	return *ret ? 0 : -ENOMEM;
+}
+
+int cgroup_own_dir(const struct cgroup_hierarchy *h, char **ret)
+{
+	return cgroup_dir_of(h, 0, ret);
 }
 
 int cgroup_delegation_check(char *why, size_t whylen)
