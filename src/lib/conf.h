@@ -173,6 +173,15 @@ enum conf_hook {
 /* "pre-start", ...: the key's last word and the hook's type argument. */
 extern const char *const conf_hook_names[CONF_HOOK_MAX];
 
+/* cgroup.view: the host's layout (legacy) or cgroup2 alone (unified) at
+ * /sys/fs/cgroup on a v1 or hybrid host; auto picks unified for a guest
+ * whose systemd no longer runs on v1. */
+enum {
+	CGROUP_VIEW_AUTO = 0,
+	CGROUP_VIEW_LEGACY,
+	CGROUP_VIEW_UNIFIED,
+};
+
 struct mgr_conf {
 	char *uts_name;
 	char *arch; /* as written, validated: x86_64, amd64, i686, arm64, ... */
@@ -184,6 +193,7 @@ struct mgr_conf {
 	char **mount_entries; /* fstab-format lines */
 	char *mount_fstab;
 	unsigned mount_auto; /* MOUNT_AUTO_* */
+	int cgroup_view;     /* CGROUP_VIEW_*: what /sys/fs/cgroup shows */
 	int autodev;         /* -1 unset (default on), 0, 1 */
 
 	unsigned tty_max;

@@ -142,6 +142,7 @@ static const struct conf_key keys[] = {
 	KEY("limits.io.read_iops", limits_io_read_iops, CONF_KEY_LIST),
 	KEY("limits.io.write_iops", limits_io_write_iops, CONF_KEY_LIST),
 	/* before the prefix keys, which would take them too */
+	KEY("cgroup.view", cgroup_view, 0),
 	KEY("cgroup.devices.allow", cgroup_devices_allow, CONF_KEY_LIST),
 	KEY("cgroup.devices.deny", cgroup_devices_deny, CONF_KEY_LIST),
 	KEY("cgroup2.devices.allow", cgroup2_devices_allow, CONF_KEY_LIST),

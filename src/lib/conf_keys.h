@@ -225,6 +225,7 @@ DECLARE_KEY(limits_io_read_iops);
 DECLARE_KEY(limits_io_write_iops);
 
 /* conf_keys_cgroup.c */
+DECLARE_KEY(cgroup_view);
 DECLARE_KEY(cgroup_devices_allow);
 DECLARE_KEY(cgroup_devices_deny);
 DECLARE_KEY(cgroup2_devices_allow);

@@ -190,3 +190,37 @@ DEVICES_KEY(cgroup_devices_allow, 1, true)
 DEVICES_KEY(cgroup_devices_deny, 1, false)
 DEVICES_KEY(cgroup2_devices_allow, 2, true)
 DEVICES_KEY(cgroup2_devices_deny, 2, false)
+
+/* ------------------------------------------------------------ cgroup.view */
+
+static const char *const cgroup_views[] = {
+	[CGROUP_VIEW_AUTO] = "auto",
+	[CGROUP_VIEW_LEGACY] = "legacy",
+	[CGROUP_VIEW_UNIFIED] = "unified",
+};
+
+int key_set_cgroup_view(const char *key, const char *value, struct mgr_conf *conf,
+			struct conf_error *err)
+{
+	if (!*value)
+		return key_clear_cgroup_view(key, conf);
+	for (size_t i = 0; i < ARRAY_SIZE(cgroup_views); i++)
+		if (streq(value, cgroup_views[i])) {
+			conf->cgroup_view = (int)i;
+			return 0;
+		}
+	return conf_bad_value(err, key, value, "expected \"auto\", \"legacy\" or \"unified\"");
+}
+
+int key_get_cgroup_view(const char *key, const struct mgr_conf *conf, char **ret)
+{
+	if (conf->cgroup_view == CGROUP_VIEW_AUTO)
+		return conf_key_dup(NULL, ret);
+	return conf_key_dup(cgroup_views[conf->cgroup_view], ret);
+}
+
+int key_clear_cgroup_view(const char *key, struct mgr_conf *conf)
+{
+	conf->cgroup_view = CGROUP_VIEW_AUTO;
+	return 0;
+}

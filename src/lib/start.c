@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guest_systemd.h"
 #include "idmap.h"
 #include "log.h"
 #include "network.h"
@@ -131,6 +132,39 @@ static int rootfs_mount_prepare(struct start_ctx *ctx)
 	return 0;
 }
 
+/* What the guest sees at /sys/fs/cgroup on a v1 or hybrid host: what
+ * cgroup.view says, or for auto, cgroup2 alone where its systemd no longer
+ * runs on v1 (the host's layout otherwise). */
+static int cgroup_view_choose(struct start_ctx *ctx)
+{
+	const struct mgr_conf *conf = ctx->c->conf;
+	bool unified = conf->cgroup_view == CGROUP_VIEW_UNIFIED;
+	int version = 0, r;
+
+	if (!cgroup_host_has_v1())
+		return 0; /* a pure v2 host shows cgroup2 to every guest */
+	if (conf->cgroup_view == CGROUP_VIEW_AUTO) {
+		_cleanup_close_ int rootfd = ctx->storage->ops->open_root(ctx->storage);
+
+		if (rootfd >= 0)
+			version = guest_systemd_version(rootfd);
+		unified = version >= GUEST_SYSTEMD_NO_V1;
+	}
+	r = cgroup_set_view(ctx->cg, unified);
+	if (r == -EOPNOTSUPP && version)
+		return container_error(ctx->c, r, "The guest's systemd %d runs only on cgroup2, "
+						  "which this host has not mounted", version);
+	if (r == -EOPNOTSUPP)
+		return container_error(ctx->c, r, "mgr.cgroup.view = unified, but this host has no "
+						  "cgroup2 hierarchy");
+	if (r < 0)
+		return container_error(ctx->c, r, "Failed to choose the cgroup view");
+	if (unified)
+		log_debug("\"%s\" sees cgroup2 alone%s", ctx->c->name,
+			  version ? " (its systemd does not run on v1)" : "");
+	return 0;
+}
+
 /* The hooks the child runs, ready before clone: it must not allocate. */
 static int child_hooks_prepare(struct start_ctx *ctx)
 {
@@ -189,6 +223,9 @@ int start_spawn(struct start_ctx *ctx)
 		return start_fail(ctx, container_error(c, r, r == -EBUSY ? "The cgroup of \"%s\" is in use"
 									: "Failed to create the cgroup of \"%s\"",
 						       c->name));
+	r = cgroup_view_choose(ctx);
+	if (r < 0)
+		return start_fail(ctx, r);
 	r = network_prepare(ctx);
 	if (r < 0)
 		return start_fail(ctx, r);

@@ -508,6 +508,7 @@ static const char every_key[] =
 	"lxc.idmap = g 0 100000 65536\n"
 	"lxc.privileged = 0\n"
 	"lxc.rootfs.idmapped = 1\n"
+	"lxc.cgroup.view = unified\n"
 	"lxc.seccomp.profile = /usr/share/mgr/config/common.seccomp\n"
 	"lxc.seccomp.allow_nesting = 1\n"
 	"lxc.no_new_privs = 1\n"

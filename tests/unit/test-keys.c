@@ -87,6 +87,7 @@ static const struct sample samples[] = {
 	{ "idmap", "idmap", "u 0 100000 65536", "u 0 100000 65536", "x 0 1 2", NULL,
 	  "expected \"u\" or \"g\"" },
 	{ "privileged", "privileged", "1", "1", "yes", NULL, "not a number" },
+	{ "cgroup.view", "cgroup.view", "unified", "unified", "v3", NULL, "expected \"auto\"" },
 	{ "rootfs.idmapped", "rootfs.idmapped", "1", "1", "2", NULL, "out of range" },
 	/* only an empty value: set clears, get gives nothing */
 	{ "net", "net", "", NULL, "x", NULL, "empty" },

@@ -65,6 +65,7 @@ struct cgroup {
 	int unified;  /* index of the cgroup2 hierarchy, -1 when there is none */
 	int freezer;  /* index of the v1 freezer hierarchy, -1 when there is none */
 	bool unified_made; /* cgroup_create_begin made paths[unified] already */
+	bool unified_view; /* the container sees only the cgroup2 hierarchy */
 };
 
 /*

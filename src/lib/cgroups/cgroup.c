@@ -154,6 +154,21 @@ int cgroup_open(const char *name, struct cgroup **ret)
 	return -ENOENT;
 }
 
+int cgroup_set_view(struct cgroup *cg, bool unified)
+{
+	if (unified && cg->unified < 0)
+		return -EOPNOTSUPP;
+	cg->unified_view = unified;
+	return 0;
+}
+
+bool cgroup_host_has_v1(void)
+{
+	const struct cgroup_host *host;
+
+	return cgroup_host_get(&host) == 0 && host->layout != CGROUP_LAYOUT_V2;
+}
+
 int cgroup_follow(struct cgroup *cg, pid_t pid)
 {
 	for (size_t i = 0; i < cg->host->n_hier; i++) {

@@ -36,6 +36,15 @@ int cgroup_create(const char *name, struct cgroup **ret);
  * After a failure of _finish, cgroup_destroy() removes what was made. */
 int cgroup_create_begin(const char *name, struct cgroup **ret);
 int cgroup_create_finish(struct cgroup *cg);
+/* What the container sees at /sys/fs/cgroup: on a v1 or hybrid host the
+ * host's layout (unified false: each hierarchy, and cgroup2 at "unified"
+ * on a hybrid host) or only its cgroup2 cgroup (unified true: what a
+ * systemd that dropped v1 needs; its limits stay in the v1 hierarchies).
+ * A pure v2 host shows cgroup2 whatever is asked.  -EOPNOTSUPP when
+ * unified is asked of a host without cgroup2. */
+int cgroup_set_view(struct cgroup *cg, bool unified);
+/* Does the host have v1 hierarchies (a legacy or hybrid layout)? */
+bool cgroup_host_has_v1(void);
 /* Look up an existing container cgroup (for stop/kill from another
  * process); -ENOENT when absent. */
 int cgroup_open(const char *name, struct cgroup **ret);

@@ -139,7 +139,8 @@ static int link_comounted(const struct cgroup_hierarchy *h, int tmpfs_fd)
 }
 
 /* A read-only tmpfs on ROOTFS/sys/fs/cgroup holding one mount per
- * hierarchy, named as on the host, and "unified" for cgroup2. */
+ * hierarchy, named as on the host, and "unified" for cgroup2; or, for
+ * the unified view, the cgroup2 hierarchy alone on ROOTFS/sys/fs/cgroup. */
 static int v1_mount_in_container(struct cgroup *cg, int rootfs_fd, unsigned mount_auto)
 {
 	const unsigned long nosx = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -153,6 +154,9 @@ static int v1_mount_in_container(struct cgroup *cg, int rootfs_fd, unsigned moun
 	r = cgroup_open_beneath(rootfs_fd, "sys/fs", &parent);
 	if (r < 0)
 		return r;
+	/* Only the cgroup2 hierarchy, as on a pure v2 host. */
+	if (cg->unified_view)
+		return cgroup_mount_hierarchy(cg, (size_t)cg->unified, parent, "cgroup", mode, own_ns);
 	if (mkdirat(parent, "cgroup", 0755) < 0 && errno != EEXIST)
 		return -errno;
 	target = openat(parent, "cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
