@@ -59,6 +59,31 @@ memory() {
 	assert_no_leftovers mem
 }
 
+# A guest that sees only its cgroup2 cgroup (as a systemd that dropped v1
+# needs) on a v1 or hybrid host; its limits stay in the v1 hierarchies.
+unified_view() {
+	[[ $V2 == no && -n $UNIFIED ]] || t_skip "not a hybrid host (pure v2 guests see cgroup2 anyway)"
+	t_ct_with uview cgroup.view=unified limits.pids=20
+	assert_succeeds t_mgr start -n uview
+	assert_contains "$(inside uview grep "' /sys/fs/cgroup '" /proc/self/mountinfo)" " - cgroup2 "
+	assert_contains "$(inside uview cat /sys/fs/cgroup/cgroup.procs)" "1"
+	assert_fails inside uview ls /sys/fs/cgroup/pids
+	# Root inside makes cgroups of its own in it.
+	assert_succeeds inside uview 'mkdir /sys/fs/cgroup/child && echo $$ > /sys/fs/cgroup/child/cgroup.procs'
+	local out
+	out=$(inside uview 'for i in $(seq 40); do sleep 5 & echo $i; done' 2>&1) || true
+	assert_contains "$out" "can't fork" "limits.pids from the v1 hierarchy"
+	assert_succeeds t_mgr stop -n uview -k
+	# legacy: the host's layout, whatever the guest.
+	echo "mgr.cgroup.view = legacy" >>"$T_PATH/uview/config"
+	assert_succeeds t_mgr start -n uview
+	assert_contains "$(inside uview grep "' /sys/fs/cgroup '" /proc/self/mountinfo)" " - tmpfs "
+	assert_succeeds t_mgr stop -n uview -k
+	echo "mgr.cgroup.view = v3" >>"$T_PATH/uview/config"
+	assert_fails -e "mgr.cgroup.view" t_mgr start -n uview
+	assert_no_leftovers uview
+}
+
 pids() {
 	t_ct_with pids limits.pids=20
 	assert_succeeds t_mgr start -n pids
@@ -283,6 +308,7 @@ io() {
 	assert_no_leftovers io
 }
 
+t_case "cgroup.view = unified: cgroup2 alone inside, limits still enforced" unified_view
 t_case "limits.memory: a hog is OOM-killed at the limit" memory
 t_case "limits.pids: forks fail at the limit" pids
 t_case "limits.cpu: spinners are held to half a CPU" cpu
