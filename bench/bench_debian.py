@@ -52,7 +52,8 @@ class Mgr:
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def start(self, name):
-        return ("mgr-start", "-P", self.path, "-n", name)
+        # --grace 0: back once RUNNING, as lxc-start -d is (no check that init lives on).
+        return ("mgr-start", "-P", self.path, "-n", name, "--grace", "0")
 
     def stop(self, name):
         return ("mgr-stop", "-P", self.path, "-n", name, "-t", "60")

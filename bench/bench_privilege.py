@@ -36,7 +36,7 @@ def create(path, env, name, opts, conf):
 
 def boot(path, name):
     t = time.perf_counter()
-    run("mgr-start", "-P", path, "-n", name)
+    run("mgr-start", "-P", path, "-n", name, "--grace", "0")
     deadline = time.time() + 120
     while time.time() < deadline:
         r = run("mgr-attach", "-P", path, "-n", name, "--", "systemctl", "is-system-running",

@@ -112,7 +112,8 @@ class Mgr:
         run("mgr-create", "-P", self.path, "-n", name, "-t", "busybox", "-f", conf)
 
     def start_cmd(self, name):
-        return ("mgr-start", "-P", self.path, "-n", name)
+        # --grace 0: back once RUNNING, as lxc-start -d is (no check that init lives on).
+        return ("mgr-start", "-P", self.path, "-n", name, "--grace", "0")
 
     def kill_cmd(self, name):
         return ("mgr-stop", "-P", self.path, "-n", name, "-k")

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "container.h"
+#include "last_stop.h"
 #include "terminal.h"
 #include "util/fileio.h"
 
@@ -265,6 +266,17 @@ _public_ int mgr_console_log(struct mgr_container *c, char **ret_buf, size_t *re
 	int r;
 
 	sock = cmd_call_open(c->path, c->name, &req, &rsp, NULL);
+	/* Stopped: what its last run printed, if it kept that. */
+	if (cmd_no_monitor(sock)) {
+		r = last_console_read(c, ret_buf, ret_len);
+		if (r == -ENOENT)
+			return container_error(c, -ESRCH, "\"%s\" is not running and its last run "
+							  "left no console output", c->name);
+		if (r < 0)
+			return container_error(c, r, "Failed to read the console output of the last "
+						     "run of \"%s\"", c->name);
+		return 0;
+	}
 	if (sock < 0)
 		return monitor_unreachable(c, sock);
 	if (rsp.ret == -ENODATA)

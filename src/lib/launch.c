@@ -107,6 +107,30 @@ static int check_startable(struct mgr_container *c, struct storage **ret_storage
 	return 0;
 }
 
+/* The container's log: log.file, or DIR/mgr.log at level info unless
+ * log.level says otherwise; a default log grown past LOG_ROTATE_SIZE is
+ * moved to mgr.log.1 first (one old file kept). */
+#define LOG_ROTATE_SIZE (1 << 20)
+static void container_log_open(struct mgr_container *c)
+{
+	_cleanup_free_ char *path = NULL, *old = NULL;
+	struct stat st;
+
+	if (c->conf->log_file) {
+		(void)log_set_file(c->conf->log_file);
+		if (c->conf->log_level >= 0)
+			log_set_level(c->conf->log_level);
+		return;
+	}
+	path = path_join(c->dir, "mgr.log");
+	if (!path || asprintf(&old, "%s.1", path) < 0)
+		return;
+	if (stat(path, &st) == 0 && st.st_size > LOG_ROTATE_SIZE)
+		(void)rename(path, old);
+	if (log_set_file(path) == 0)
+		log_set_level(c->conf->log_level >= 0 ? c->conf->log_level : MGR_LOG_INFO);
+}
+
 /* argv for init: the override, init.cmd, or /sbin/init; with mgr-init in
  * front for an application container. */
 static int init_argv_build(struct mgr_container *c, const struct mgr_start_options *o,
@@ -265,6 +289,8 @@ _public_ int mgr_start(struct mgr_container *c, const struct mgr_start_options *
 	static const struct mgr_start_options defaults = { 0 };
 	struct monitor_setup m = { .listen_fd = -1, .status_fd = -1, .lock_fd = -1 };
 	_cleanup_strv_free_ char **argv = NULL;
+	bool opened_log = false;
+	enum mgr_log_level level;
 	int probe, r;
 
 	m.ctx.c = c;
@@ -294,11 +320,10 @@ _public_ int mgr_start(struct mgr_container *c, const struct mgr_start_options *
 	if (r < 0)
 		goto out;
 	m.ctx.init_argv = argv;
-	if (c->conf->log_file && log_get_fd() < 0) {
-		(void)log_set_file(c->conf->log_file);
-		if (c->conf->log_level >= 0)
-			log_set_level(c->conf->log_level);
-	}
+	opened_log = log_get_fd() < 0;
+	level = log_get_level();
+	if (opened_log)
+		container_log_open(c);
 	log_set_prefix(c->name);
 	log_debug("starting \"%s\"", c->name);
 	m.listen_fd = control_socket(c, m.socket_path, sizeof(m.socket_path));
@@ -328,5 +353,10 @@ out:
 		close(m.ctx.init_exe_fd);
 	storage_free(m.ctx.storage);
 	runtime_dir_tidy(c->path);
+	/* The monitor has its own; a caller that starts others logs to theirs. */
+	if (opened_log) {
+		(void)log_set_file(NULL);
+		log_set_level(level);
+	}
 	return r;
 }

@@ -18,6 +18,7 @@
 #include "console.h"
 #include "freeze.h"
 #include "hooks.h"
+#include "last_stop.h"
 #include "log.h"
 #include "monitor.h"
 #include "network.h"
@@ -49,6 +50,7 @@ struct monitor {
 	long long running_since_ms;
 	bool was_running; /* reached RUNNING at least once */
 	bool stop_requested;
+	const char *requested; /* "stop", "kill", "reboot" since the last start */
 	struct freeze_wait freeze;
 	struct console console;
 	bool relay; /* foreground: the console's peer is this terminal */
@@ -284,6 +286,7 @@ static int handle_stop(struct monitor *m, int sig, bool reboot)
 		return -EBUSY;
 	if (kill(m->ctx->init_pid, sig) < 0)
 		return -errno;
+	m->requested = reboot ? "reboot" : "stop";
 	if (!reboot) {
 		m->stop_requested = true;
 		state_set(m, MGR_STOPPING);
@@ -300,6 +303,7 @@ static int handle_kill(struct monitor *m)
 	if (m->ctx->init_pid <= 0)
 		return -ESRCH;
 	m->stop_requested = true;
+	m->requested = "kill";
 	state_set(m, MGR_STOPPING);
 	(void)kill(m->ctx->init_pid, conf->signal_stop ? conf->signal_stop : SIGKILL);
 	/* With its own PID namespace, the kernel ends everything with init;
@@ -458,6 +462,7 @@ static int spawn(struct monitor *m)
 	m->running_since_ms = now_ms();
 	m->was_running = true;
 	m->stop_requested = false;
+	m->requested = NULL;
 	state_set(m, MGR_RUNNING);
 	if (m->setup->lock_fd >= 0) {
 		close(m->setup->lock_fd);
@@ -493,12 +498,28 @@ static void stop_hooks_run(struct monitor *m, enum conf_hook type, bool reboot)
 		log_error_errno(r, "%s", mgr_last_error(m->ctx->c));
 }
 
+/* For mgr-info and mgr-console --log once this monitor is gone. */
+static void last_stop_write(struct monitor *m, int status, double uptime)
+{
+	_cleanup_free_ char *console = NULL;
+	size_t len = 0;
+	int r;
+
+	if (m->console.ring.size > 0 && ring_copy(&m->console.ring, &console, &len) < 0)
+		console = NULL;
+	r = last_stop_record(m->ctx->c, m->requested, status, uptime, console, len);
+	if (r < 0)
+		log_warn("Failed to record why \"%s\" stopped: %s", m->ctx->c->name, strerror(-r));
+}
+
 /* init is gone: clean up, and start it again if it asked for a reboot.
  * Returns true when the monitor should go on. */
 static bool init_exited(struct monitor *m, int status)
 {
 	/* In a PID namespace, reboot(2) ends init with SIGHUP; halt with SIGINT. */
 	bool reboot = WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP && !m->stop_requested;
+
+	double uptime = m->running_since_ms ? (now_ms() - m->running_since_ms) / 1000.0 : 0;
 
 	log_info("init of \"%s\" exited (status 0x%x)%s", m->ctx->c->name, status,
 		 reboot ? ": rebooting" : "");
@@ -521,6 +542,8 @@ static bool init_exited(struct monitor *m, int status)
 	}
 	tty_clients_drop(m);
 	console_set_master(&m->console, -1);
+	if (!reboot)
+		last_stop_write(m, status, uptime);
 	stop_hooks_run(m, CONF_HOOK_STOP, reboot);
 	start_teardown(m->ctx);
 	stop_hooks_run(m, CONF_HOOK_POST_STOP, reboot);

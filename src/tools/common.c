@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -349,8 +351,62 @@ void json_print_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The last lines (at most n) of what the container's console printed. */
+static void console_tail_print(struct mgr_container *c, int n)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+
+	if (mgr_console_log(c, &buf, &len) < 0 || len == 0) {
+		free(buf);
+		return;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	p = buf + len;
+	while (p > buf && n > 0)
+		if (*--p == '\n')
+			n--;
+	if (*p == '\n')
+		p++;
+	fprintf(stderr, "Its console's last lines:\n%.*s\n", (int)(buf + len - p), p);
+	free(buf);
+}
+
+/* A container started in the background whose init ends within grace
+ * seconds did not really start: say why, with its console's last lines. */
+static int start_grace_check(const struct tool *t, struct mgr_container *c, double grace)
+{
+	struct timespec start, now;
+	struct mgr_last_stop ls;
+	enum mgr_state state;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (mgr_get_state(c, &state) < 0)
+			return EXIT_SUCCESS; /* not ours to judge */
+		if (state == MGR_STOPPED)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= grace)
+			return EXIT_SUCCESS;
+		usleep(20 * 1000);
+	}
+	if (mgr_get_last_stop(c, &ls) == 0 && ls.signal > 0)
+		tool_error(t, "init was killed by signal %d (SIG%s) %.1f s after the start", ls.signal,
+			   sigabbrev_np(ls.signal) ? sigabbrev_np(ls.signal) : "?", ls.uptime);
+	else if (mgr_get_last_stop(c, &ls) == 0)
+		tool_error(t, "init exited with status %d %.1f s after the start", ls.exit_status,
+			   ls.uptime);
+	else
+		tool_error(t, "init ended right after the start");
+	if (!t->quiet)
+		console_tail_print(c, 10);
+	return EXIT_FAILURE;
+}
+
 int tool_start(struct tool *t, const char *rcfile, struct tool_list *defines,
-	       const struct mgr_start_options *opts)
+	       const struct mgr_start_options *opts, double grace)
 {
 	struct mgr_container *c = tool_open(t);
 	int r;
@@ -362,6 +418,8 @@ int tool_start(struct tool *t, const char *rcfile, struct tool_list *defines,
 		r = mgr_start(c, opts);
 		if (r < 0)
 			r = tool_fail(t, c, r);
+		else if (!opts->foreground && grace > 0)
+			r = start_grace_check(t, c, grace);
 	}
 	mgr_container_free(c);
 	tool_list_free(defines);

@@ -129,11 +129,12 @@ int tool_load_config(const struct tool *t, struct mgr_container *c, const char *
 /* 0 when c is STOPPED, else EXIT_FAILURE after saying what it is. */
 int tool_require_stopped(const struct tool *t, struct mgr_container *c);
 /* mgr-start and mgr-execute: open -n's container, load its config (or
- * rcfile) with the -s definitions, check it is stopped and start it.
+ * rcfile) with the -s definitions, check it is stopped and start it; in
+ * the background, a failure too when init ends within grace seconds.
  * Returns the exit code: 0, init's status in the foreground, or the
  * failure's. */
 int tool_start(struct tool *t, const char *rcfile, struct tool_list *defines,
-	       const struct mgr_start_options *opts);
+	       const struct mgr_start_options *opts, double grace);
 
 /* Flush stdout; returns status, or EXIT_FAILURE after a write error. */
 int tool_flush(const struct tool *t, int status);

@@ -24,7 +24,8 @@ static void help(void)
 	       "                           tty no one is attached to)\n"
 	       "  -e, --escape=CHAR        the escape character: ^X for Ctrl-X, or one\n"
 	       "                           character (default: ^a)\n"
-	       "      --log                print the console buffer and exit\n"
+	       "      --log                print the console buffer and exit; of a\n"
+	       "                           stopped container, what its last run printed\n"
 	       "\n"
 	       "In the session, the escape character followed by q detaches, and typed\n"
 	       "twice sends it once.\n");
@@ -82,6 +83,10 @@ static int print_log(const struct tool *t, struct mgr_container *c)
 	size_t len = 0;
 	int r = mgr_console_log(c, &buf, &len);
 
+	if (r == -ESRCH && mgr_defined(c)) {
+		tool_error(t, "%s", mgr_last_error(c));
+		return EXIT_STATE;
+	}
 	if (r < 0)
 		return console_fail(t, c, r);
 	fwrite(buf, 1, len, stdout);

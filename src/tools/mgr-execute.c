@@ -60,5 +60,5 @@ int main(int argc, char **argv)
 	opts.init_argv = argv + optind;
 
 	/* The command's exit status is passed on as ours. */
-	return tool_start(&t, rcfile, &defines, &opts);
+	return tool_start(&t, rcfile, &defines, &opts, 0);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common.h"
 #include "stats-format.h"
@@ -83,6 +84,36 @@ static void privilege_text(const struct privilege *p, char *buf, size_t size)
 		snprintf(buf, size, p->privileged == 0 ? "no" : "unknown (config not readable)");
 }
 
+/* "2026-12-07 18:40:02 UTC: asked to stop; init exited with status 0
+ * after 2h 5m" */
+static void last_stop_text(const struct mgr_last_stop *ls, char *buf, size_t size)
+{
+	static const struct {
+		const char *requested, *text;
+	} why[] = {
+		{ "stop", "asked to stop" },
+		{ "kill", "killed" },
+		{ "reboot", "asked to reboot, halted instead" },
+		{ "none", "init ended by itself" },
+	};
+	const char *reason = ls->requested;
+	char when[64] = "?", how[64];
+	time_t t = (time_t)ls->time;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++)
+		if (strcmp(why[i].requested, ls->requested) == 0)
+			reason = why[i].text;
+	if (ls->signal > 0)
+		snprintf(how, sizeof(how), "killed by signal %d (SIG%s)", ls->signal,
+			 sigabbrev_np(ls->signal) ? sigabbrev_np(ls->signal) : "?");
+	else
+		snprintf(how, sizeof(how), "exited with status %d", ls->exit_status);
+	snprintf(buf, size, "%s: %s; init %s after %.1f s", when, reason, how, ls->uptime);
+}
+
 static void print_field(const struct info *info, const char *label, const char *value)
 {
 	if (info->humanize || info->summary)
@@ -141,10 +172,15 @@ static int print_text(const struct tool *t, const struct info *info, struct mgr_
 		print_field(info, "State:", mgr_state_name(state));
 	if (info->summary) {
 		struct privilege p;
+		struct mgr_last_stop ls;
 
 		privilege_read(c, &p);
 		privilege_text(&p, buf, sizeof(buf));
 		print_field(info, "Privileged:", buf);
+		if (state == MGR_STOPPED && mgr_get_last_stop(c, &ls) == 0) {
+			last_stop_text(&ls, buf, sizeof(buf));
+			print_field(info, "Last stop:", buf);
+		}
 	}
 	if (info->pid && run->pid) {
 		snprintf(buf, sizeof(buf), "%ld", (long)*run->pid);
@@ -192,6 +228,30 @@ static void json_print_list(const char *name, char **list)
 	putchar(']');
 }
 
+/* ,"last_stop":{...} or null when it never stopped. */
+static void json_print_last_stop(struct mgr_container *c)
+{
+	struct mgr_last_stop ls;
+
+	printf(",\"last_stop\":");
+	if (mgr_get_last_stop(c, &ls) < 0) {
+		printf("null");
+		return;
+	}
+	printf("{\"time\":%lld,\"requested\":", ls.time);
+	json_print_string(stdout, ls.requested);
+	if (ls.exit_status >= 0)
+		printf(",\"exit_status\":%d", ls.exit_status);
+	else
+		printf(",\"exit_status\":null");
+	if (ls.signal > 0) {
+		printf(",\"signal\":");
+		json_print_string(stdout, sigabbrev_np(ls.signal));
+	} else
+		printf(",\"signal\":null");
+	printf(",\"uptime\":%.3f}", ls.uptime);
+}
+
 static int print_json(const struct tool *t, const struct info *info, struct mgr_container *c,
 		      enum mgr_state state, const struct running *run)
 {
@@ -225,6 +285,7 @@ static int print_json(const struct tool *t, const struct info *info, struct mgr_
 			printf(",\"host_root_uid\":%lld", p.host_root);
 		else
 			printf(",\"host_root_uid\":null");
+		json_print_last_stop(c);
 	}
 	if (info->stats) {
 		printf(",\"stats\":");

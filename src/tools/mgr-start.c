@@ -5,6 +5,8 @@
 
 #include "common.h"
 
+enum { OPT_GRACE = OPT_TOOL };
+
 static void help(void)
 {
 	printf("Usage: mgr-start -n NAME [OPTION]... [-- COMMAND [ARG]...]\n"
@@ -21,7 +23,11 @@ static void help(void)
 	       "  -s, --define=KEY=VALUE   set a config key for this start only (may be\n"
 	       "                           repeated; not saved)\n"
 	       "  -c, --console=FILE       use FILE (a file or device) as the console\n"
-	       "  -L, --console-log=FILE   log the console output to FILE\n");
+	       "  -L, --console-log=FILE   log the console output to FILE\n"
+	       "      --grace=SECONDS      in the background: fail, with the reason and the\n"
+	       "                           console's last lines, when init ends within\n"
+	       "                           SECONDS of the start (default: 0.5; 0: return\n"
+	       "                           at once)\n");
 	tool_help_common(true, false);
 }
 
@@ -35,6 +41,7 @@ int main(int argc, char **argv)
 		{ "define", required_argument, NULL, 's' },
 		{ "console", required_argument, NULL, 'c' },
 		{ "console-log", required_argument, NULL, 'L' },
+		{ "grace", required_argument, NULL, OPT_GRACE },
 		TOOL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -42,6 +49,8 @@ int main(int argc, char **argv)
 	struct mgr_start_options opts = { 0 };
 	struct tool_list defines = { 0 };
 	const char *rcfile = NULL;
+	double grace = 0.5;
+	char *end;
 	int opt;
 
 	tool_begin(&t, argc, argv);
@@ -68,6 +77,12 @@ int main(int argc, char **argv)
 		case 'L':
 			opts.console_log = optarg;
 			break;
+		case OPT_GRACE:
+			grace = strtod(optarg, &end);
+			if (end == optarg || *end || grace < 0 || grace > 3600)
+				tool_usage_error(&t, "bad grace period \"%s\": expected seconds, 0 to 3600",
+						 optarg);
+			break;
 		default:
 			tool_common_option(&t, opt, optarg);
 		}
@@ -78,5 +93,5 @@ int main(int argc, char **argv)
 	opts.console_on_terminal = opts.foreground && !opts.console_path;
 
 	/* In the foreground, init's exit status is passed on as ours. */
-	return tool_start(&t, rcfile, &defines, &opts);
+	return tool_start(&t, rcfile, &defines, &opts, grace);
 }

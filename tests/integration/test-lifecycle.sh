@@ -85,6 +85,46 @@ stop_nowait() {
 	assert_no_leftovers nowait
 }
 
+# A container whose init dies at once is a failed start; afterwards
+# mgr-info says why each stop happened, mgr-console --log shows what the
+# last run printed, and the container's own log has the story.
+why_stopped() {
+	make_ct why
+	echo 'mgr.init.cmd = /bin/sh -c "echo oops-from-init; echo its last words; sleep 0.2; exit 3"' \
+		>>"$T_PATH/why/config"
+	assert_fails -e "init exited with status 3" t_mgr start -n why
+	assert_contains "$T_OUT" "its last words"
+	assert_eq STOPPED "$(t_mgr info -n why -s -H)"
+	assert_contains "$(t_mgr info -n why)" "init ended by itself; init exited with status 3"
+	assert_contains "$(t_mgr info -n why --json)" '"last_stop":{"time":'
+	assert_contains "$(t_mgr info -n why --json)" '"requested":"none","exit_status":3,"signal":null'
+	assert_contains "$(t_mgr console -n why --log)" "oops-from-init"
+	assert_contains "$(cat "$T_PATH/why/mgr.log")" "exited (status 0x300)"
+	# --grace 0: back at once, as before.
+	assert_succeeds t_mgr start -n why --grace 0
+	assert_fails -e "bad grace period" t_mgr start -n why --grace soon
+	for _ in $(seq 50); do
+		[[ $(t_mgr info -n why -s -H) == STOPPED ]] && break
+		sleep 0.1
+	done
+	# Stopped and killed on request.
+	sed -i '/^mgr.init.cmd/d' "$T_PATH/why/config"
+	assert_succeeds t_mgr start -n why
+	assert_succeeds t_mgr stop -n why
+	assert_contains "$(t_mgr info -n why)" "asked to stop"
+	assert_contains "$(t_mgr info -n why --json)" '"requested":"stop"'
+	assert_succeeds t_mgr start -n why
+	assert_succeeds t_mgr stop -n why -k
+	assert_contains "$(t_mgr info -n why)" "killed; init killed by signal 9 (SIGKILL)"
+	assert_contains "$(t_mgr info -n why --json)" '"requested":"kill","exit_status":null,"signal":"KILL"'
+	# A container that never ran has nothing to say.
+	make_ct never
+	assert_not_contains "$(t_mgr info -n never)" "Last stop"
+	assert_contains "$(t_mgr info -n never --json)" '"last_stop":null'
+	assert_fails -e "left no console output" t_mgr console -n never --log
+	assert_no_leftovers why never
+}
+
 reboot() {
 	make_ct reb
 	assert_succeeds t_mgr start -n reb
@@ -239,6 +279,7 @@ t_case "stop -k kills at once" stop_kill
 t_case "stop -t kills an init that ignores the halt signal" stop_timeout_kills
 t_case "stop -W returns at once" stop_nowait
 t_case "stop -r reboots into a new init" reboot
+t_case "why it stopped: mgr-start's grace, mgr-info, the last console, the log" why_stopped
 t_case "a second start is refused" start_twice
 t_case "destroy of a running container needs -f" destroy_running
 t_case "start -F stays in the foreground" foreground

@@ -231,6 +231,19 @@ enum mgr_stop_mode {
  * result. */
 int mgr_stop(struct mgr_container *c, enum mgr_stop_mode mode, int timeout, bool nowait);
 
+/* Why the container stopped last, recorded when its init exited for good
+ * (not for a reboot). */
+struct mgr_last_stop {
+	long long time;     /* when, in seconds since the epoch */
+	char requested[16]; /* "stop", "kill", "reboot" (it halted instead), or
+			       "none": init ended by itself */
+	int exit_status;    /* init's exit status, -1 when a signal ended it */
+	int signal;         /* the signal that ended init, or 0 */
+	double uptime;      /* seconds it had run */
+};
+/* -ENOENT when it has not stopped since it was made. */
+int mgr_get_last_stop(struct mgr_container *c, struct mgr_last_stop *ret);
+
 /* Current state (STOPPED when no monitor answers). */
 int mgr_get_state(struct mgr_container *c, enum mgr_state *ret);
 /* PID of init as seen from the host; -ESRCH when not running. */

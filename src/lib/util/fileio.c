@@ -136,6 +136,11 @@ int write_file(const char *path, const char *s)
 
 int write_file_atomic(const char *path, const char *s, mode_t mode)
 {
+	return write_data_atomic(path, s, strlen(s), mode);
+}
+
+int write_data_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
 	int r;
@@ -145,7 +150,7 @@ int write_file_atomic(const char *path, const char *s, mode_t mode)
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, s, strlen(s));
+	r = write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)

@@ -20,6 +20,8 @@ int write_file_at(int dirfd, const char *path, const char *s);
 int create_file_at(int dirfd, const char *name, const char *s, mode_t mode);
 /* Write atomically: temp file in the same directory, fsync, rename. */
 int write_file_atomic(const char *path, const char *s, mode_t mode);
+/* The same for len bytes of data (NUL bytes included). */
+int write_data_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes; -EPIPE on early EOF. */
