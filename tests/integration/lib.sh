@@ -255,15 +255,24 @@ $T_OUT"
 # The processes that still have something to do with $T_PATH or containers
 # NAMES: root, cwd, an open file or the command line under $T_PATH.
 t_leftover_pids() {
-	local p pid link
+	local p pid link target name
+	local -A wanted=()
+	for name in "$@"; do wanted[$name]=1; done
 	for p in /proc/[0-9]*; do
 		pid=${p#/proc/}
 		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
 		for link in "$p/root" "$p/cwd" "$p"/fd/*; do
-			if [[ $(readlink "$link" 2>/dev/null) == "$T_PATH"/* ]]; then
-				echo "$pid"
-				continue 2
+			target=$(readlink "$link" 2>/dev/null) || continue
+			[[ $target == "$T_PATH"/* ]] || continue
+			# With NAMES, what another container holds (its running
+			# monitor's log, say) is not theirs.
+			name=${target#"$T_PATH"/}
+			name=${name%%/*}
+			if [[ $# -gt 0 && -d $T_PATH/$name && -z ${wanted[$name]:-} ]]; then
+				continue
 			fi
+			echo "$pid"
+			continue 2
 		done
 		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$T_PATH/"; then
 			echo "$pid"
@@ -294,7 +303,7 @@ assert_no_leftovers() {
 	done < <(t_leftover_cgroups "${names[@]}")
 	while read -r pid; do
 		found+=("process $pid: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")")
-	done < <(t_leftover_pids)
+	done < <(t_leftover_pids "${names[@]}")
 	while read -r line; do
 		found+=("socket: $line")
 	done < <(grep -F "$T_PATH" /proc/net/unix || true)
