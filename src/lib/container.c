@@ -372,3 +372,26 @@ int container_lock(struct mgr_container *c, bool wait)
 		return -errno;
 	return TAKE_FD(fd);
 }
+
+int container_lock_for(struct mgr_container *c)
+{
+	int lock = container_lock(c, false);
+
+	if (lock < 0)
+		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
+				       "Another operation on \"%s\" is in progress", c->name);
+	return lock;
+}
+
+int container_require_stopped(struct mgr_container *c)
+{
+	enum mgr_state state;
+	int r = mgr_get_state(c, &state);
+
+	if (r < 0)
+		return r;
+	if (state != MGR_STOPPED)
+		return container_error(c, -EBUSY, "\"%s\" is %s; stop it first", c->name,
+				       mgr_state_name(state));
+	return 0;
+}

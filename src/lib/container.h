@@ -93,6 +93,11 @@ int storage_backend_usable(struct mgr_container *c, const char *name);
  * an fd to close to release it; -EWOULDBLOCK when another operation holds
  * it and wait is false. */
 int container_lock(struct mgr_container *c, bool wait);
+/* The same without waiting, for an operation: -EBUSY with c's error
+ * saying that another one holds it. */
+int container_lock_for(struct mgr_container *c);
+/* 0 when c is STOPPED, else -EBUSY with c's error naming its state. */
+int container_require_stopped(struct mgr_container *c);
 
 /* Where library data lives; each can be overridden by an environment
  * variable (MGR_TEMPLATE_DIR, MGR_INIT_PATH, MGR_GLOBAL_CONFIG,

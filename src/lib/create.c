@@ -555,10 +555,9 @@ _public_ int mgr_destroy(struct mgr_container *c, unsigned flags)
 	if (!mgr_defined(c))
 		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
 				       c->name, c->path);
-	lock = container_lock(c, false);
+	lock = container_lock_for(c);
 	if (lock < 0)
-		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
-				       "Another operation on \"%s\" is in progress", c->name);
+		return lock;
 	r = snapshots_check(c, flags);
 	if (r < 0)
 		return r;

@@ -306,10 +306,9 @@ _public_ int mgr_start(struct mgr_container *c, const struct mgr_start_options *
 	r = check_startable(c, &m.ctx.storage);
 	if (r < 0)
 		return r;
-	m.lock_fd = container_lock(c, false);
+	m.lock_fd = container_lock_for(c);
 	if (m.lock_fd < 0)
-		return container_error(c, m.lock_fd == -EWOULDBLOCK ? -EBUSY : m.lock_fd,
-				       "Another operation on \"%s\" is in progress", c->name);
+		return m.lock_fd;
 	probe = cmd_connect(c->path, c->name);
 	if (probe >= 0) {
 		close(probe);

@@ -124,15 +124,11 @@ static int rename_checks(struct mgr_container *c, struct mgr_container *n)
 {
 	_cleanup_strv_free_ char **snapshots = NULL;
 	_cleanup_free_ char *snaps = path_join(c->dir, "snaps");
-	enum mgr_state state;
 	int r;
 
-	r = mgr_get_state(c, &state);
+	r = container_require_stopped(c);
 	if (r < 0)
 		return r;
-	if (state != MGR_STOPPED)
-		return container_error(c, -EBUSY, "\"%s\" is %s; stop it first", c->name,
-				       mgr_state_name(state));
 	if (mgr_defined(n) || path_exists(n->dir))
 		return container_error(c, -EEXIST, "Container \"%s\" already exists in \"%s\"",
 				       n->name, n->path);
@@ -177,10 +173,9 @@ _public_ int mgr_rename(struct mgr_container *c, const char *newname)
 	r = container_check_new_name(c, newname);
 	if (r < 0)
 		return r;
-	lock = container_lock(c, false);
+	lock = container_lock_for(c);
 	if (lock < 0)
-		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
-				       "Another operation on \"%s\" is in progress", c->name);
+		return lock;
 	n = mgr_container_new(newname, c->path);
 	if (!n)
 		return container_error(c, -errno, "Failed to rename \"%s\"", c->name);

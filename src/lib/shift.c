@@ -102,22 +102,17 @@ _public_ int mgr_shift(struct mgr_container *c, unsigned flags)
 	_cleanup_storage_free_ struct storage *s = NULL;
 	_cleanup_close_ int lock = -1;
 	bool privileged = flags & MGR_SHIFT_PRIVILEGED;
-	enum mgr_state state;
 	int r;
 
 	if (!mgr_defined(c))
 		return container_error(c, -ENOENT, "Container \"%s\" is not defined in \"%s\"",
 				       c->name, c->path);
-	lock = container_lock(c, false);
+	lock = container_lock_for(c);
 	if (lock < 0)
-		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
-				       "Another operation on \"%s\" is in progress", c->name);
-	r = mgr_get_state(c, &state);
+		return lock;
+	r = container_require_stopped(c);
 	if (r < 0)
 		return r;
-	if (state != MGR_STOPPED)
-		return container_error(c, -EBUSY, "\"%s\" is %s; stop it first", c->name,
-				       mgr_state_name(state));
 	r = mgr_load_config(c);
 	if (r < 0)
 		return r;

@@ -659,10 +659,9 @@ static int restore_in_place(struct mgr_container *c, struct mgr_container *s)
 	enum mgr_state state;
 	int r;
 
-	lock = container_lock(c, false);
+	lock = container_lock_for(c);
 	if (lock < 0)
-		return container_error(c, lock == -EWOULDBLOCK ? -EBUSY : lock,
-				       "Another operation on \"%s\" is in progress", c->name);
+		return lock;
 	snap_lock = container_lock(s, false);
 	if (snap_lock < 0)
 		return container_error(c, snap_lock == -EWOULDBLOCK ? -EBUSY : snap_lock,
