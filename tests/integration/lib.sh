@@ -195,6 +195,15 @@ t_sanitizer_reports() {
 	return $found
 }
 
+# "cmd | t_grep ARGS": grep -q over the whole of cmd's output.  A bare
+# "| grep -q" stops reading at the first match and can end cmd by SIGPIPE,
+# which pipefail turns into a failure of the whole pipeline.
+t_grep() {
+	local input
+	input=$(cat)
+	grep -q "$@" <<<"$input"
+}
+
 # --- assertions ----------------------------------------------------------------
 # Each ends the case on failure.  T_OUT and T_RC keep the output (stdout and
 # stderr together) and exit status of the last assert_succeeds/assert_fails.
@@ -274,7 +283,7 @@ t_leftover_pids() {
 			echo "$pid"
 			continue 2
 		done
-		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$T_PATH/"; then
+		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | t_grep -F -- "$T_PATH/"; then
 			echo "$pid"
 		fi
 	done

@@ -264,14 +264,14 @@ visible_inside() {
 	mgr-attach -P "$T_PATH" -n vis -- sleep 1000 &
 	pid=$!
 	for i in $(seq 50); do
-		ps_inside vis | grep -q "sleep 1000" && break
+		ps_inside vis | t_grep "sleep 1000" && break
 		sleep 0.1
 	done
 	assert_contains "$(ps_inside vis)" "sleep 1000" "the command in ps inside"
 	sleeper=$(pgrep -x -f 'sleep 1000')
 	assert_eq "$pid" "$(awk '$1 == "PPid:" { print $2 }' "/proc/$sleeper/status")" \
 		"the command is mgr-attach's own child"
-	cgroup_procs vis | grep -qx "$sleeper" || t_fail "the command is not in the container's cgroup"
+	cgroup_procs vis | t_grep -x "$sleeper" || t_fail "the command is not in the container's cgroup"
 	# Nothing but mgr-attach and the command: the helper that joined is gone.
 	assert_eq "$pid" "$(pgrep -f "mgr-attach -P $T_PATH -n vis" | tr '\n' ' ' | xargs)" "mgr-attach processes"
 	# Killing mgr-attach kills the command.
@@ -285,7 +285,7 @@ visible_inside() {
 	# A command that exits leaves nothing, in the container or on the host.
 	i=$(t_mgr attach -n vis -- sh -c 'echo $$')
 	[[ -n $i ]] || t_fail "no pid from inside"
-	ps_inside vis | awk '{ print $1 }' | grep -qx "$i" && t_fail "pid $i is still inside"
+	ps_inside vis | awk '{ print $1 }' | t_grep -x "$i" && t_fail "pid $i is still inside"
 	[[ -z $(pgrep -f "mgr-attach -P $T_PATH -n vis") ]] || t_fail "mgr-attach processes left"
 	stop_ct vis
 }
@@ -349,7 +349,7 @@ tmux() {
 tmux_wait() {
 	local i
 	for i in $(seq 50); do
-		tmux capture-pane -p -t "$1" | grep -qF -- "$2" && return 0
+		tmux capture-pane -p -t "$1" | t_grep -F -- "$2" && return 0
 		sleep 0.1
 	done
 	t_fail "\"$2\" did not show in the pane:

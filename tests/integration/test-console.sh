@@ -199,7 +199,7 @@ console_log_rotation() {
 	assert_succeeds t_mgr start -n con7
 	in_ct con7 sh -c 'seq 1 3000 >/dev/console'
 	for _ in $(seq 50); do
-		cat "$log" "$log.1" 2>/dev/null | grep -q '^3000' && break
+		cat "$log" "$log.1" 2>/dev/null | t_grep '^3000' && break
 		sleep 0.1
 	done
 	[[ -s $log && -s $log.1 ]] || t_fail "expected $log and $log.1, both non-empty: $(ls -l "$log"*)"

@@ -384,7 +384,7 @@ symlinked_mount_target() {
 	mgr.mount.entry = tmpfs etc-link/mgr-esc-probe tmpfs size=1m,create=dir 0 0
 	EOF
 	t_mgr start -n "$name" || true
-	if findmnt -rn -o TARGET | grep -q -e "^$T_WORK/host-dir" -e "^/etc/mgr-esc-probe"; then
+	if findmnt -rn -o TARGET | t_grep -e "^$T_WORK/host-dir" -e "^/etc/mgr-esc-probe"; then
 		t_fail "a mount.entry landed on the host: $(findmnt -rn -o TARGET |
 			grep -e "^$T_WORK/host-dir" -e "^/etc/mgr-esc-probe")"
 	fi

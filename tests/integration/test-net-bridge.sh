@@ -123,7 +123,7 @@ net_dnsmasq_pids() {
 		stat=$(cat "$p/stat" 2>/dev/null) || continue
 		stat=${stat##*) }
 		[[ ${stat%% *} == Z ]] && continue
-		if tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -q -x -F -- "--pid-file=$NET_RUN/dnsmasq.pid"; then
+		if tr '\0' '\n' <"$p/cmdline" 2>/dev/null | t_grep -x -F -- "--pid-file=$NET_RUN/dnsmasq.pid"; then
 			echo "${p#/proc/}"
 		fi
 	done

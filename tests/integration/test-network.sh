@@ -44,8 +44,8 @@ free_subnet() {
 	local a b
 	for a in 211 213 217 223 227 229 233; do
 		for b in $(( $$ % 200 + 1 )) $(( $$ % 200 + 2 )); do
-			if ! ip -4 route show | grep -q "^10\.$a\.$b\." &&
-				! ip -4 addr show | grep -q "inet 10\.$a\.$b\."; then
+			if ! ip -4 route show | t_grep "^10\.$a\.$b\." &&
+				! ip -4 addr show | t_grep "inet 10\.$a\.$b\."; then
 				echo "10.$a.$b"
 				return 0
 			fi
