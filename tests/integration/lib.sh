@@ -23,7 +23,9 @@
 # the case's output as "# " lines) or "skip - NAME: why".
 #
 # T_FILTER (tests/run -k) is an extended regex; a case runs only when it
-# matches "integration/FILE/NAME".
+# matches its id, "integration/FILE/NAME".  With T_ID_PREFIX (tests/run's
+# VM section sets "vm/") ids begin with it, and the result lines name the
+# case by its id.
 
 set -uo pipefail
 export LC_ALL=C
@@ -33,6 +35,7 @@ T_PATH=$(mktemp -d /tmp/mgrtest.XXXXXX) || exit 1
 T_WORK=$(mktemp -d /tmp/mgrtest.work.XXXXXX) || exit 1
 chmod 755 "$T_PATH"
 T_FILTER=${T_FILTER:-}
+T_ID_PREFIX=${T_ID_PREFIX:-}
 T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 T_CLEANED=no
 export T_PATH T_WORK
@@ -141,11 +144,13 @@ t_names() {
 # --- cases -------------------------------------------------------------------
 
 t_case() {
-	local name=$1 func=$2 rc why
+	local name=$1 func=$2 rc why id
 	shift 2
-	if [[ -n $T_FILTER && ! "integration/$T_FILE/$name" =~ $T_FILTER ]]; then
+	id=${T_ID_PREFIX}integration/$T_FILE/$name
+	if [[ -n $T_FILTER && ! $id =~ $T_FILTER ]]; then
 		return 0
 	fi
+	[[ -z $T_ID_PREFIX ]] || name=$id
 	rm -f "$T_WORK/skip" "$T_WORK/case.log"
 	(
 		set -eE
