@@ -35,5 +35,5 @@ modules_load() {
 	done
 }
 
-t_case "/sys/fs/cgroup is cgroup2 and no v1 hierarchy is mounted" pure_cgroup_v2
+t_case "pure cgroup v2: /sys/fs/cgroup is cgroup2, no v1 hierarchy is mounted" pure_cgroup_v2
 t_case "modprobe loads the modules the tests use" modules_load
