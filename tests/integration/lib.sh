@@ -23,8 +23,9 @@
 # the case's output as "# " lines) or "skip - NAME: why".
 #
 # T_FILTER (tests/run -k) is an extended regex; a case runs only when it
-# matches its id, "integration/FILE/NAME".  With T_ID_PREFIX (tests/run's
-# VM section sets "vm/") ids begin with it, and the result lines name the
+# matches its id, "integration/FILE/NAME", and so does T_SUBSET when set
+# (the cases tests/run's VM section chooses).  With T_ID_PREFIX (the VM
+# section sets "vm/") ids begin with it, and the result lines name the
 # case by its id.
 
 set -uo pipefail
@@ -35,6 +36,7 @@ T_PATH=$(mktemp -d /tmp/mgrtest.XXXXXX) || exit 1
 T_WORK=$(mktemp -d /tmp/mgrtest.work.XXXXXX) || exit 1
 chmod 755 "$T_PATH"
 T_FILTER=${T_FILTER:-}
+T_SUBSET=${T_SUBSET:-}
 T_ID_PREFIX=${T_ID_PREFIX:-}
 T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 T_CLEANED=no
@@ -147,7 +149,7 @@ t_case() {
 	local name=$1 func=$2 rc why id
 	shift 2
 	id=${T_ID_PREFIX}integration/$T_FILE/$name
-	if [[ -n $T_FILTER && ! $id =~ $T_FILTER ]]; then
+	if [[ -n $T_FILTER && ! $id =~ $T_FILTER ]] || [[ -n $T_SUBSET && ! $id =~ $T_SUBSET ]]; then
 		return 0
 	fi
 	[[ -z $T_ID_PREFIX ]] || name=$id
@@ -258,22 +260,19 @@ $T_OUT"
 # --- leftovers -----------------------------------------------------------------
 
 # The processes that still have something to do with $T_PATH or containers
-# NAMES: root, cwd, an open file or the command line under $T_PATH.
+# NAMES: root, cwd, an open file or the command line under $T_PATH.  One
+# find and one grep over the processes there were when it began (its own
+# come later), not a readlink per link: cheap also where starting a
+# program is slow (tests/run's VM section).
 t_leftover_pids() {
-	local p pid link
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-		for link in "$p/root" "$p/cwd" "$p"/fd/*; do
-			if [[ $(readlink "$link" 2>/dev/null) == "$T_PATH"/* ]]; then
-				echo "$pid"
-				continue 2
-			fi
-		done
-		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$T_PATH/"; then
-			echo "$pid"
-		fi
-	done
+	local me=$BASHPID procs
+	procs=(/proc/[0-9]*)
+	{
+		find "${procs[@]/%//root}" "${procs[@]/%//cwd}" "${procs[@]/%//fd/}" -maxdepth 1 \
+			-lname "$T_PATH/*" 2>/dev/null | cut -d/ -f3
+		# The pattern from a file: grep's own command line must not match.
+		grep -l -F -f <(echo "$T_PATH/") "${procs[@]/%//cmdline}" 2>/dev/null | cut -d/ -f3
+	} | sort -u -n | grep -v -x -e "$$" -e "$me" || true
 }
 
 # Cgroup directories of containers NAMES, on every hierarchy.
