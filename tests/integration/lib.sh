@@ -23,7 +23,10 @@
 # the case's output as "# " lines) or "skip - NAME: why".
 #
 # T_FILTER (tests/run -k) is an extended regex; a case runs only when it
-# matches "integration/FILE/NAME".
+# matches its id, "integration/FILE/NAME", and so does T_SUBSET when set
+# (the cases tests/run's VM section chooses).  With T_ID_PREFIX (the VM
+# section sets "vm/") ids begin with it, and the result lines name the
+# case by its id.
 
 set -uo pipefail
 export LC_ALL=C
@@ -33,6 +36,8 @@ T_PATH=$(mktemp -d /tmp/mgrtest.XXXXXX) || exit 1
 T_WORK=$(mktemp -d /tmp/mgrtest.work.XXXXXX) || exit 1
 chmod 755 "$T_PATH"
 T_FILTER=${T_FILTER:-}
+T_SUBSET=${T_SUBSET:-}
+T_ID_PREFIX=${T_ID_PREFIX:-}
 T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 T_CLEANED=no
 export T_PATH T_WORK
@@ -141,11 +146,13 @@ t_names() {
 # --- cases -------------------------------------------------------------------
 
 t_case() {
-	local name=$1 func=$2 rc why
+	local name=$1 func=$2 rc why id
 	shift 2
-	if [[ -n $T_FILTER && ! "integration/$T_FILE/$name" =~ $T_FILTER ]]; then
+	id=${T_ID_PREFIX}integration/$T_FILE/$name
+	if [[ -n $T_FILTER && ! $id =~ $T_FILTER ]] || [[ -n $T_SUBSET && ! $id =~ $T_SUBSET ]]; then
 		return 0
 	fi
+	[[ -z $T_ID_PREFIX ]] || name=$id
 	rm -f "$T_WORK/skip" "$T_WORK/case.log"
 	(
 		set -eE
@@ -262,31 +269,32 @@ $T_OUT"
 # --- leftovers -----------------------------------------------------------------
 
 # The processes that still have something to do with $T_PATH or containers
-# NAMES: root, cwd, an open file or the command line under $T_PATH.
+# NAMES: root, cwd, an open file or the command line under $T_PATH.  One
+# find and one grep over the processes there were when it began (its own
+# come later), not a readlink per link: cheap also where starting a
+# program is slow (tests/run's VM section).
 t_leftover_pids() {
-	local p pid link target name
+	local me=$BASHPID procs pid target name
 	local -A wanted=()
 	for name in "$@"; do wanted[$name]=1; done
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-		for link in "$p/root" "$p/cwd" "$p"/fd/*; do
-			target=$(readlink "$link" 2>/dev/null) || continue
-			[[ $target == "$T_PATH"/* ]] || continue
-			# With NAMES, what another container holds (its running
-			# monitor's log, say) is not theirs.
-			name=${target#"$T_PATH"/}
-			name=${name%%/*}
-			if [[ $# -gt 0 && -d $T_PATH/$name && -z ${wanted[$name]:-} ]]; then
-				continue
-			fi
-			echo "$pid"
-			continue 2
-		done
-		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | t_grep -F -- "$T_PATH/"; then
-			echo "$pid"
-		fi
-	done
+	procs=(/proc/[0-9]*)
+	{
+		find "${procs[@]/%//root}" "${procs[@]/%//cwd}" "${procs[@]/%//fd/}" -maxdepth 1 \
+			-lname "$T_PATH/*" -printf '%p %l\n' 2>/dev/null |
+			while read -r pid target; do
+				# With NAMES, what another container holds (its running
+				# monitor's log, say) is not theirs.
+				name=${target#"$T_PATH"/}
+				name=${name%%/*}
+				if [[ $# -gt 0 && -d $T_PATH/$name && -z ${wanted[$name]:-} ]]; then
+					continue
+				fi
+				pid=${pid#/proc/}
+				echo "${pid%%/*}"
+			done
+		# The pattern from a file: grep's own command line must not match.
+		grep -l -F -f <(echo "$T_PATH/") "${procs[@]/%//cmdline}" 2>/dev/null | cut -d/ -f3
+	} | sort -u -n | grep -v -x -e "$$" -e "$me" || true
 }
 
 # Cgroup directories of containers NAMES, on every hierarchy.
