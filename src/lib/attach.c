@@ -141,7 +141,7 @@ static int command_run(const struct attach_ctx *a)
 			return sync_error(a->sock, r, "Failed to load the seccomp policy \"%s\"",
 					  conf->seccomp_profile);
 	}
-	r = lsm_exec_apply(a->lsm, err, sizeof(err));
+	r = lsm_change_apply(a->lsm, err, sizeof(err));
 	if (r < 0)
 		return sync_report(a->sock, r, err);
 	r = identity_switch(a);
@@ -184,6 +184,17 @@ static _noreturn_ void joiner_run(const struct attach_ctx *a, bool in_unified)
 	(void)prctl(PR_SET_DUMPABLE, 0);
 	if (!(a->opts->elevated & MGR_ATTACH_KEEP_CGROUP)) {
 		r = cgroup_enter_self(a->cg, in_unified);
+		/* cgroup2 moves a process only between cgroups whose common
+		 * ancestor the mover may write: for a user other than root,
+		 * within what was delegated to it. */
+		if (r == -EACCES && geteuid() != 0) {
+			sync_error(a->sock, r,
+				   "Failed to enter the cgroup of \"%s\" from outside the cgroup "
+				   "delegated to uid %u where it was started (run both through the "
+				   "same delegation, e.g. systemd-run --user --scope)",
+				   a->c->name, (unsigned)geteuid());
+			_exit(1);
+		}
 		if (r < 0) {
 			sync_error(a->sock, r, "Failed to enter the cgroup of \"%s\"", a->c->name);
 			_exit(1);
@@ -304,7 +315,7 @@ static int attach_target(struct attach_ctx *a)
 		else
 			a->ns_flags |= CLONE_NEWUSER;
 	}
-	r = cgroup_open(c->name, &a->cg);
+	r = cgroup_open(c->name, a->init_pid, &a->cg);
 	if (r < 0)
 		return container_error(c, r, "Failed to find the cgroup of \"%s\"", c->name);
 	/* The joiner would freeze too, on its way into the cgroup; also when

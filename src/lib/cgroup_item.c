@@ -12,6 +12,7 @@
 static int running_cgroup(struct mgr_container *c, struct cgroup **ret)
 {
 	enum mgr_state state;
+	pid_t pid;
 	int r;
 
 	if (!mgr_defined(c))
@@ -22,7 +23,10 @@ static int running_cgroup(struct mgr_container *c, struct cgroup **ret)
 		return r;
 	if (state == MGR_STOPPED)
 		return container_error(c, -ESRCH, "\"%s\" is not running", c->name);
-	r = cgroup_open(c->name, ret);
+	r = mgr_get_init_pid(c, &pid);
+	if (r < 0)
+		return r;
+	r = cgroup_open(c->name, pid, ret);
 	if (r < 0)
 		return container_error(c, r, "Failed to find the cgroup of \"%s\"", c->name);
 	return 0;

@@ -90,6 +90,20 @@ static int terminals_to_root(void *term)
 	return terminals_chown(term, 0, 0);
 }
 
+/* For a user other than root: the ptys go to the container's root from
+ * inside a user namespace of its maps, which maps the user's own ids too.
+ * A devpts mounted with gid=5 (most hosts) gives them the group tty,
+ * which it does not map: the user's own group first. */
+static int terminals_to_root_as_user(struct start_ctx *ctx)
+{
+	const struct mgr_conf *conf = ctx->c->conf;
+	int r = terminals_chown(&ctx->term, (uid_t)-1, getegid());
+
+	if (r < 0)
+		return r;
+	return userns_run(conf->idmaps, conf->n_idmaps, terminals_to_root, &ctx->term);
+}
+
 void start_hook_info(const struct start_ctx *ctx, struct hook_info *ret)
 {
 	const struct mgr_container *c = ctx->c;
@@ -244,7 +258,7 @@ int start_spawn(struct start_ctx *ctx)
 		return start_fail(ctx, container_error(c, r, "Failed to allocate the console ptys"));
 	if (flags & CLONE_NEWUSER) {
 		/* A user other than root does it as the container's root. */
-		r = rootless ? userns_run(conf->idmaps, conf->n_idmaps, terminals_to_root, &ctx->term)
+		r = rootless ? terminals_to_root_as_user(ctx)
 			     : terminals_chown(&ctx->term, root_uid(conf), root_gid(conf));
 		if (r < 0)
 			return start_fail(ctx, container_error(c, r, "Failed to give the console "

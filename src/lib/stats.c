@@ -52,7 +52,7 @@ _public_ int mgr_get_stats(struct mgr_container *c, struct mgr_stats *ret)
 	r = mgr_get_init_pid(c, &pid);
 	if (r < 0)
 		return r;
-	r = cgroup_open(c->name, &cg);
+	r = cgroup_open(c->name, pid, &cg);
 	if (r < 0)
 		return container_error(c, r == -ENOENT ? -ESRCH : r,
 				       "Failed to find the cgroup of \"%s\"", c->name);

@@ -226,7 +226,11 @@ namespaces() {
 	# none to join.
 	assert_succeeds t_mgr attach -n ns -s 'MOUNT|USER' -- true
 	# In the container's cgroup, seen from inside its cgroup namespace.
-	assert_contains "$(t_mgr attach -n ns -- cat /proc/self/cgroup)" "pids:/"
+	if [[ $(stat -f -c %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		assert_eq "0::/" "$(t_mgr attach -n ns -- cat /proc/self/cgroup)"
+	else
+		assert_contains "$(t_mgr attach -n ns -- cat /proc/self/cgroup)" "pids:/"
+	fi
 	stop_ct ns
 }
 

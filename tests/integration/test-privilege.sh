@@ -60,6 +60,23 @@ default_is_unprivileged() {
 	assert_no_leftovers d1
 }
 
+# Its rootfs mounted on the host side and cloned from a shared mount is
+# shared too, and pivot_root refuses a shared new root.
+on_shared_mount() {
+	local dir=$T_WORK/shared
+	mkdir -p "$dir"
+	mount --bind "$dir" "$dir" || t_fail "cannot bind $dir"
+	trap "umount -l '$dir'" EXIT
+	mount --make-shared "$dir"
+	assert_succeeds mgr-create -P "$dir" -n sh1 -t busybox -f "$T_LO_CONF"
+	assert_eq 1 "$(awk '$1 == "mgr.rootfs.idmapped" { print $3 }' "$dir/sh1/config")"
+	assert_succeeds mgr-start -P "$dir" -n sh1
+	assert_eq RUNNING "$(mgr-info -P "$dir" -n sh1 -s -H)"
+	assert_succeeds mgr-stop -P "$dir" -n sh1 -k
+	assert_succeeds mgr-destroy -P "$dir" -n sh1
+	assert_eq "$dir" "$(findmnt -rn -o TARGET | grep "^$dir" | sort -u)" "mounts under $dir"
+}
+
 shifted_where_asked() {
 	printf 'mgr.net.0.type = empty\nmgr.rootfs.idmapped = 0\n' >"$T_WORK/shifted.conf"
 	assert_succeeds t_mgr create -n sh1 -t busybox -f "$T_WORK/shifted.conf"
@@ -243,6 +260,7 @@ shift_refusals() {
 }
 
 t_case "a container made the default way is unprivileged and idmapped" default_is_unprivileged
+t_case "on a shared mount (as systemd shares them) it starts too" on_shared_mount
 t_case "mgr.rootfs.idmapped = 0 shifts the files instead" shifted_where_asked
 t_case "privileged only on request, with a warning and in mgr-info" privileged_on_request
 t_case "contradicting requests are refused and leave nothing" contradictions_refused

@@ -51,8 +51,9 @@ struct plan_case {
 	const char *what;
 	const char *profile, *context;
 	int nesting, aa_incomplete, se_incomplete;
+	bool not_root;        /* a caller that may not load profiles */
 	const struct lsm_ops *active;
-	int ret;              /* 0 or -EOPNOTSUPP */
+	int ret;              /* 0, -EOPNOTSUPP or -EPERM */
 	enum lsm_kind labels; /* which backend labels init */
 	const char *label;
 	bool generate;
@@ -71,7 +72,7 @@ static void plan_check(const struct plan_case *t)
 	conf->apparmor_allow_nesting = t->nesting;
 	conf->apparmor_allow_incomplete = t->aa_incomplete;
 	conf->selinux_allow_incomplete = t->se_incomplete;
-	r = lsm_plan_make(conf, t->active, &plan, err, sizeof(err));
+	r = lsm_plan_make(conf, t->active, !t->not_root, &plan, err, sizeof(err));
 	is_int(r, t->ret, "%s: %s", t->what, r < 0 ? err : "accepted");
 	if (r < 0) {
 		ok(strstr(err, t->message), "%s: the message says \"%s\"", t->what, t->message);
@@ -98,6 +99,13 @@ static void test_plan(void)
 		{ "nothing set, AppArmor, nesting", .nesting = 1, .active = &lsm_apparmor_ops,
 		  .labels = LSM_APPARMOR, .label = "generated", .generate = true },
 		{ "nothing set, SELinux", .active = &lsm_selinux_ops },
+		{ "nothing set, AppArmor, not root: the user's own confinement", .not_root = true,
+		  .active = &lsm_apparmor_ops },
+		{ "generated, AppArmor, not root", .profile = "generated", .not_root = true,
+		  .active = &lsm_apparmor_ops, .ret = -EPERM,
+		  .message = "apparmor.profile \"generated\" is loaded by root alone" },
+		{ "a named profile, AppArmor, not root", .profile = "web", .not_root = true,
+		  .active = &lsm_apparmor_ops, .labels = LSM_APPARMOR, .label = "web" },
 		{ "generated, AppArmor", .profile = "generated", .active = &lsm_apparmor_ops,
 		  .labels = LSM_APPARMOR, .label = "generated", .generate = true },
 		{ "a named profile, AppArmor", .profile = "lxc-container-default",

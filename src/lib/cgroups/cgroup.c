@@ -135,7 +135,28 @@ int cgroup_create(const char *name, struct cgroup **ret)
 	return 0;
 }
 
-int cgroup_open(const char *name, struct cgroup **ret)
+/* In hierarchy i, the shallowest cgroup named cg->dir that pid is in or
+ * below, if any: the one made for the container (init may make others of
+ * that name below it). */
+static int cgroup_find_above(struct cgroup *cg, size_t i, pid_t pid)
+{
+	_cleanup_free_ char *dir = NULL;
+	size_t n = strlen(cg->dir);
+	int r = cgroup_dir_of(&cg->host->hier[i], pid, &dir);
+
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/'))
+		if (strncmp(p + 1, cg->dir, n) == 0 && (p[1 + n] == '/' || p[1 + n] == 0)) {
+			p[1 + n] = 0;
+			free(cg->paths[i]);
+			cg->paths[i] = TAKE_PTR(dir);
+			return 0;
+		}
+	return 0;
+}
+
+int cgroup_open(const char *name, pid_t init_pid, struct cgroup **ret)
 {
 	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
 	int r;
@@ -143,6 +164,11 @@ int cgroup_open(const char *name, struct cgroup **ret)
 	r = cgroup_new(name, &cg);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; init_pid > 0 && i < cg->host->n_hier; i++) {
+		r = cgroup_find_above(cg, i, init_pid);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < cg->host->n_hier; i++) {
 		struct stat st;
 

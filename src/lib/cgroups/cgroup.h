@@ -46,8 +46,11 @@ int cgroup_set_view(struct cgroup *cg, bool unified);
 /* Does the host have v1 hierarchies (a legacy or hybrid layout)? */
 bool cgroup_host_has_v1(void);
 /* Look up an existing container cgroup (for stop/kill from another
- * process); -ENOENT when absent. */
-int cgroup_open(const char *name, struct cgroup **ret);
+ * process); -ENOENT when absent.  With init_pid > 0, the cgroup named for
+ * the container above init's, in each hierarchy: where a user other than
+ * root put it, below the cgroup delegated to the process that started it,
+ * which need not be the caller's. */
+int cgroup_open(const char *name, pid_t init_pid, struct cgroup **ret);
 void cgroup_free(struct cgroup *cg);
 
 /* Point cg, in each hierarchy, at the cgroup process pid is in where that

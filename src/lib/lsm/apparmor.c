@@ -28,6 +28,13 @@ static int apparmor_exec_text(const char *label, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+static int apparmor_change_text(const char *label, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "changeprofile %s", label);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 /* "NAME (MODE)\n" or "unconfined\n" to NAME, or "" for unconfined. */
 static void apparmor_label_from_current(char *text)
 {
@@ -83,6 +90,7 @@ const struct lsm_ops lsm_apparmor_ops = {
 	.current_attrs = current_attrs,
 	.exec_attrs = exec_attrs,
 	.exec_text = apparmor_exec_text,
+	.change_text = apparmor_change_text,
 	.label_from_current = apparmor_label_from_current,
 	.profile_load = apparmor_profile_load,
 	.profile_unload = apparmor_profile_unload,

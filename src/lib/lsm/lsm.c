@@ -26,6 +26,7 @@ struct lsm_exec {
 	int procfd;                /* the host's /proc (O_PATH) */
 	char label[LSM_TEXT_MAX];  /* for messages */
 	char text[LSM_TEXT_MAX];   /* what goes into the exec attribute */
+	char now[LSM_TEXT_MAX];    /* ... into a current one ("": cannot) */
 	char *profile_file;        /* a generated profile loaded for this start */
 };
 
@@ -121,6 +122,8 @@ static int lsm_exec_finish(struct lsm_exec *e, const char *label)
 		return -ENAMETOOLONG;
 	strcpy(e->label, label);
 	r = e->ops->exec_text(label, e->text, sizeof(e->text));
+	if (r == 0 && e->ops->change_text)
+		r = e->ops->change_text(label, e->now, sizeof(e->now));
 	if (r < 0)
 		return r;
 	e->procfd = host_proc_open();
@@ -163,7 +166,7 @@ int lsm_start_check(struct mgr_container *c)
 	char err[512];
 	int r;
 
-	r = lsm_plan_make(c->conf, lsm_host(), &plan, err, sizeof(err));
+	r = lsm_plan_make(c->conf, lsm_host(), geteuid() == 0, &plan, err, sizeof(err));
 	return r < 0 ? start_fail(c, r, err) : 0;
 }
 
@@ -225,7 +228,7 @@ int lsm_start_prepare(struct mgr_container *c, struct lsm_exec **ret)
 	const char *label;
 	int r;
 
-	r = lsm_plan_make(c->conf, lsm_host(), &plan, err, sizeof(err));
+	r = lsm_plan_make(c->conf, lsm_host(), geteuid() == 0, &plan, err, sizeof(err));
 	if (r < 0)
 		return start_fail(c, r, err);
 	*ret = NULL;
@@ -297,17 +300,15 @@ int lsm_attach_prepare(struct mgr_container *c, int proc_pid_fd, struct lsm_exec
 
 /* --- applying, in the child --------------------------------------------------- */
 
-int lsm_exec_apply(const struct lsm_exec *e, char *err, size_t errlen)
+/* Write text to the first of attrs (under the host's /proc/thread-self)
+ * the kernel has: the LSM's own first, a kernel before 5.1 has only the
+ * shared one. */
+static int attr_write(const struct lsm_exec *e, const char *const *attrs, const char *text)
 {
-	size_t len;
+	size_t len = strlen(text);
 	int r = -ENOENT;
 
-	if (!e)
-		return 0;
-	len = strlen(e->text);
-	/* The LSM's own attribute first; a kernel before 5.1 has only the
-	 * shared one. */
-	for (const char *const *a = e->ops->exec_attrs; *a; a++) {
+	for (const char *const *a = attrs; *a; a++) {
 		char path[64];
 		int fd;
 
@@ -319,12 +320,35 @@ int lsm_exec_apply(const struct lsm_exec *e, char *err, size_t errlen)
 				continue;
 			break;
 		}
-		r = write(fd, e->text, len) == (ssize_t)len ? 0 : negative_errno();
+		r = write(fd, text, len) == (ssize_t)len ? 0 : negative_errno();
 		close(fd);
 		break;
 	}
+	return r;
+}
+
+int lsm_exec_apply(const struct lsm_exec *e, char *err, size_t errlen)
+{
+	int r;
+
+	if (!e)
+		return 0;
+	r = attr_write(e, e->ops->exec_attrs, e->text);
 	if (r < 0)
 		snprintf(err, errlen, "Failed to ask for the %s label \"%s\" at exec: %s",
+			 e->ops->name, e->label, strerror(-r));
+	return r;
+}
+
+int lsm_change_apply(const struct lsm_exec *e, char *err, size_t errlen)
+{
+	int r;
+
+	if (!e || !e->now[0])
+		return lsm_exec_apply(e, err, errlen);
+	r = attr_write(e, e->ops->current_attrs, e->now);
+	if (r < 0)
+		snprintf(err, errlen, "Failed to change to the %s label \"%s\": %s",
 			 e->ops->name, e->label, strerror(-r));
 	return r;
 }

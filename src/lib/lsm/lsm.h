@@ -22,7 +22,8 @@
  * start without it.
  *
  * The label is applied in the process itself just before exec, by writing
- * /proc/thread-self/attr/.../exec.  That /proc must be the host's: by then
+ * /proc/thread-self/attr/.../exec (an attached command's AppArmor profile
+ * at once, through .../current: see lsm_change_apply()).  That /proc must be the host's: by then
  * the container's own /proc is mounted over it, and a rootfs without one
  * (or with a fake one) would swallow the write.  So the host's /proc is
  * opened before the process enters the container, and the write goes
@@ -60,6 +61,9 @@ struct lsm_ops {
 	const char *const *exec_attrs;
 	/* The text that asks the exec attribute for label. */
 	int (*exec_text)(const char *label, char *buf, size_t size);
+	/* The text that asks a current attribute for label at once (NULL:
+	 * the LSM changes labels at exec only). */
+	int (*change_text)(const char *label, char *buf, size_t size);
 	/* A label as read from a current attribute, in place, to the label
 	 * to execute into ("" when there is nothing to apply). */
 	void (*label_from_current)(char *text);
@@ -91,10 +95,12 @@ struct lsm_plan {
 	bool nesting;              /* ... with the rules for nested containers */
 };
 
-/* Decide from conf alone (no probe, nothing touched): fills *ret, or
- * returns -EOPNOTSUPP with err naming the key, the label and why it cannot
+/* Decide from conf alone (no probe, nothing touched), for a caller that
+ * may load AppArmor profiles or not (root or another user): fills *ret, or
+ * returns -EOPNOTSUPP (-EPERM: a generated profile asked for by a user
+ * other than root) with err naming the key, the label and why it cannot
  * be had here. */
-int lsm_plan_make(const struct mgr_conf *conf, const struct lsm_ops *active,
+int lsm_plan_make(const struct mgr_conf *conf, const struct lsm_ops *active, bool may_load,
 		  struct lsm_plan *ret, char *err, size_t errlen);
 
 /* The generated profile (apparmor_profile.c). */
@@ -126,6 +132,11 @@ int lsm_start_prepare(struct mgr_container *c, struct lsm_exec **ret);
 int lsm_attach_prepare(struct mgr_container *c, int proc_pid_fd, struct lsm_exec **ret);
 /* In the child, no allocation: ask for the label at exec.  e NULL: 0. */
 int lsm_exec_apply(const struct lsm_exec *e, char *err, size_t errlen);
+/* ... or take it at once where the LSM can (AppArmor), else at exec.  The
+ * exec that follows is then no change of label, which the kernel would
+ * make a secure exec, clearing the parent-death signal an attached
+ * command relies on. */
+int lsm_change_apply(const struct lsm_exec *e, char *err, size_t errlen);
 void lsm_exec_free(struct lsm_exec *e);
 
 #endif

@@ -20,12 +20,23 @@ static const char *missing_why(const struct lsm_ops *ops, char *buf, size_t size
 }
 
 static int plan_apparmor(const struct mgr_conf *conf, const struct lsm_ops *active,
-			 struct lsm_plan *ret, char *err, size_t errlen)
+			 bool may_load, struct lsm_plan *ret, char *err, size_t errlen)
 {
 	const char *profile = conf->apparmor_profile;
 	char why[128];
 
 	if (active->kind == LSM_APPARMOR) {
+		/* A user other than root loads no profile: unset, the
+		 * container keeps the user's own confinement. */
+		if (!may_load && !profile)
+			return 0;
+		if (!may_load && streq(profile, LSM_PROFILE_GENERATED)) {
+			snprintf(err, errlen,
+				 "apparmor.profile \"%s\" is loaded by root alone "
+				 "(unset, the container keeps this user's own confinement)",
+				 profile);
+			return -EPERM;
+		}
 		*ret = (struct lsm_plan){
 			.ops = active,
 			.label = profile ? profile : LSM_PROFILE_GENERATED,
@@ -64,7 +75,7 @@ static int plan_selinux(const struct mgr_conf *conf, const struct lsm_ops *activ
 	return -EOPNOTSUPP;
 }
 
-int lsm_plan_make(const struct mgr_conf *conf, const struct lsm_ops *active,
+int lsm_plan_make(const struct mgr_conf *conf, const struct lsm_ops *active, bool may_load,
 		  struct lsm_plan *ret, char *err, size_t errlen)
 {
 	struct lsm_plan aa = { 0 }, se = { 0 };
@@ -72,7 +83,7 @@ int lsm_plan_make(const struct mgr_conf *conf, const struct lsm_ops *active,
 
 	/* Both keys are checked: a host has one LSM, and a key for the
 	 * other one is refused even when the active one has a label. */
-	r = plan_apparmor(conf, active, &aa, err, errlen);
+	r = plan_apparmor(conf, active, may_load, &aa, err, errlen);
 	if (r == 0)
 		r = plan_selinux(conf, active, &se, err, errlen);
 	if (r < 0)

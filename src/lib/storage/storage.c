@@ -279,12 +279,23 @@ int storage_open_mount_idmapped(const struct storage *s, int userns_fd)
 
 int storage_open_mount(const struct storage *s)
 {
+	struct mount_attr attr = { .propagation = MS_PRIVATE };
 	int fd;
 
 	if (s->ops->open_mount)
 		return s->ops->open_mount(s);
 	fd = open_tree(AT_FDCWD, s->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	/* A clone of a shared mount is its peer: what the container mounts
+	 * on its rootfs would show on the host's. */
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 int storage_block_size(const struct storage *s, uint64_t *ret)
