@@ -192,11 +192,11 @@ static char *template_read(void)
 static void test_profile_text(const char *template)
 {
 	static const char *const denied[] = {
-		"deny /proc/sysrq-trigger rwklx,",
+		"deny @{mgr_proc}/sysrq-trigger rwklx,",
 		"deny /sys/kernel/security{,/**} rwklx,",
-		"deny /proc/sys/kernel/[^dhms]*{,/**} wklx,",
-		"deny /proc/sys/[^kn]*{,/**} wklx,",
-		"deny /proc/{kcore,kmem,mem,kallsyms} rwklx,",
+		"deny @{mgr_proc}/sys/kernel/[^dhms]*{,/**} wklx,",
+		"deny @{mgr_proc}/sys/[^kn]*{,/**} wklx,",
+		"deny @{mgr_proc}/{kcore,kmem,mem,kallsyms} rwklx,",
 		"deny mount /dev/{sd*,",
 		"deny mount fstype=(debugfs,tracefs,securityfs,",
 	};
@@ -218,7 +218,10 @@ static void test_profile_text(const char *template)
 		ok(strstr(plain, denied[i]), "it has \"%s\"", denied[i]);
 		ok(strstr(nested, denied[i]), "nesting keeps \"%s\"", denied[i]);
 	}
-	ok(strstr(plain, "mount fstype=proc -> /proc/,"), "proc may be mounted on /proc");
+	ok(strstr(plain, "mount fstype=proc -> @{mgr_proc}/,"), "proc may be mounted on /proc and systemd's private ones");
+	ok(strstr(plain, "@{mgr_proc}=/proc /run/systemd/namespace-*"),
+	   "the deny rules cover systemd's private procfs too");
+	ok(strstr(plain, "remount options in (bind, ro, rw,"), "bind remounts, as systemd's sandboxing makes");
 	ok(!strstr(plain, "mount fstype=proc -> /**,"), "... but not elsewhere without nesting");
 	ok(!strstr(plain, "pivot_root,"), "no pivot_root without nesting");
 	ok(!strstr(plain, "change_profile"), "no change_profile without nesting");
