@@ -291,11 +291,6 @@ int rootfs_pivot(int rootfd)
 {
 	if (fchdir(rootfd) < 0)
 		return -errno;
-	/* pivot_root refuses a shared new root, and a mount cloned from a
-	 * shared one is shared with it: a detached (idmapped) rootfs made on a
-	 * host whose mounts systemd shares. */
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return -errno;
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return -errno;
 	/* The old root is now stacked on ".": keep its unmounts to ourselves. */
